@@ -1,0 +1,212 @@
+"""Asset checks, generated from one table of rules: keys, references, counts, reconciliation.
+
+Key, reference and reconciliation checks are blocking: a failure stops the tables built from the
+failed one and fails the run. A failing check's metadata carries the counts and a few of the
+offending keys, so the UI says what is wrong without a query.
+"""
+
+from dataclasses import dataclass
+
+from dagster import (
+    AssetCheckResult,
+    AssetChecksDefinition,
+    AssetCheckSeverity,
+    MetadataValue,
+    asset_check,
+)
+
+from .resources.warehouse import WarehouseResource
+from .tables import STAGING_TABLES, STAR_TABLES, StagingTable, StarTable
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Every non-null `child.column` must exist as `parent.parent_key`."""
+
+    child: str
+    column: str
+    parent: str
+    parent_key: str
+
+
+REFERENCES = (
+    Reference("songplays", "user_id", "users", "user_id"),
+    Reference("songplays", "song_id", "songs", "song_id"),
+    Reference("songplays", "artist_id", "artists", "artist_id"),
+    Reference("songplays", "start_time", "time", "start_time"),
+    Reference("songs", "artist_id", "artists", "artist_id"),
+)
+
+_UPSTREAM = {table.name: set(table.upstream) for table in STAR_TABLES}
+
+
+def _key_check(table: StarTable) -> AssetChecksDefinition:
+    @asset_check(
+        asset=table.name,
+        name="primary_key",
+        blocking=True,
+        description=f"{table.key} is never null and never repeats, and the table is not empty.",
+    )
+    def check(warehouse: WarehouseResource) -> AssetCheckResult:
+        with warehouse.session() as session:
+            profile = session.fetch_one("checks/key_profile", table=table.name, key=table.key)
+            assert profile is not None
+            row_count, null_keys, duplicate_keys = profile
+            duplicates = (
+                session.fetch_all("checks/duplicate_keys", table=table.name, key=table.key)
+                if duplicate_keys
+                else []
+            )
+        return AssetCheckResult(
+            passed=row_count > 0 and null_keys == 0 and duplicate_keys == 0,
+            metadata={
+                "row_count": row_count,
+                "null_keys": null_keys,
+                "duplicate_keys": duplicate_keys,
+                "duplicate_examples": MetadataValue.json(
+                    [{"key": key, "rows": rows} for key, rows in duplicates]
+                ),
+            },
+        )
+
+    return check
+
+
+def _reference_check(reference: Reference) -> AssetChecksDefinition:
+    # A check runs after both tables exist. It belongs to the child unless the parent is built
+    # from the child (time from songplays); then it is the parent's completeness check.
+    parent_is_downstream = reference.child in _UPSTREAM.get(reference.parent, set())
+    owner, other = (
+        (reference.parent, reference.child)
+        if parent_is_downstream
+        else (reference.child, reference.parent)
+    )
+
+    @asset_check(
+        asset=owner,
+        name=(
+            f"has_every_{reference.child}_{reference.column}"
+            if parent_is_downstream
+            else f"{reference.column}_in_{reference.parent}"
+        ),
+        blocking=True,
+        additional_deps=[] if parent_is_downstream else [other],
+        description=(
+            f"Every non-null {reference.child}.{reference.column} is a "
+            f"{reference.parent}.{reference.parent_key}."
+        ),
+    )
+    def check(warehouse: WarehouseResource) -> AssetCheckResult:
+        with warehouse.session() as session:
+            orphans = session.fetch_all(
+                "checks/orphans",
+                child=reference.child,
+                column=reference.column,
+                parent=reference.parent,
+                parent_key=reference.parent_key,
+            )
+        orphan_count = orphans[0][1] if orphans else 0
+        return AssetCheckResult(
+            passed=orphan_count == 0,
+            metadata={
+                "orphans": orphan_count,
+                "orphan_examples": MetadataValue.json([value for value, _ in orphans]),
+            },
+        )
+
+    return check
+
+
+def _load_reconciliation_check(table: StagingTable) -> AssetChecksDefinition:
+    @asset_check(
+        asset=table.name,
+        name="load_reconciles",
+        blocking=True,
+        description=(
+            "Nothing lost: the table holds the latest load's rows, and rows loaded + records "
+            "rejected (in load_errors) = records read from the files."
+        ),
+    )
+    def check(warehouse: WarehouseResource) -> AssetCheckResult:
+        with warehouse.session() as session:
+            last = session.fetch_one("checks/last_load", {"tbl_name": table.name})
+            rows_now = session.state(table.name).row_count
+        if last is None:
+            return AssetCheckResult(
+                passed=False, metadata={"reason": "no committed load recorded in load_history"}
+            )
+        load_id, records_read, rows_loaded, rejected, errors_recorded = last
+        return AssetCheckResult(
+            passed=(
+                rows_now > 0
+                and rows_now == rows_loaded
+                and errors_recorded == rejected
+                and rows_loaded + rejected == records_read
+            ),
+            metadata={
+                "load_id": load_id,
+                "records_read": records_read,
+                "rows_loaded": rows_loaded,
+                "rows_in_table": rows_now,
+                "rejected": rejected,
+                "load_errors_rows": errors_recorded,
+            },
+        )
+
+    return check
+
+
+@asset_check(
+    asset="songplays",
+    name="one_row_per_play",
+    blocking=True,
+    description="songplays holds exactly one row per distinct NextSong event with a user.",
+)
+def songplays_one_row_per_play(warehouse: WarehouseResource) -> AssetCheckResult:
+    with warehouse.session() as session:
+        counts = session.fetch_one("checks/songplays_vs_events")
+    assert counts is not None
+    songplays, plays = counts
+    return AssetCheckResult(
+        passed=songplays == plays,
+        metadata={"songplays": songplays, "nextsong_events_with_user": plays},
+    )
+
+
+def songplays_match_share_check(min_share: float) -> AssetChecksDefinition:
+    @asset_check(
+        asset="songplays",
+        name="song_match_share",
+        description=(
+            f"Share of plays matched to a known song; warns below {min_share:.1%} "
+            "(SPARKIFY_MIN_MATCH_SHARE)."
+        ),
+    )
+    def check(warehouse: WarehouseResource) -> AssetCheckResult:
+        with warehouse.session() as session:
+            counts = session.fetch_one("checks/songplays_match_share")
+        assert counts is not None
+        songplays, matched = counts
+        share = matched / songplays if songplays else 0.0
+        return AssetCheckResult(
+            passed=share >= min_share,
+            severity=AssetCheckSeverity.WARN,
+            metadata={
+                "songplays": songplays,
+                "matched": matched,
+                "share": MetadataValue.float(round(share, 4)),
+                "threshold": min_share,
+            },
+        )
+
+    return check
+
+
+def build_checks(min_match_share: float) -> list[AssetChecksDefinition]:
+    return [
+        *(_load_reconciliation_check(table) for table in STAGING_TABLES),
+        *(_key_check(table) for table in STAR_TABLES),
+        *(_reference_check(reference) for reference in REFERENCES),
+        songplays_one_row_per_play,
+        songplays_match_share_check(min_match_share),
+    ]

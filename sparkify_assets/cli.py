@@ -1,0 +1,121 @@
+"""`sparkify`: make sample data, run the pipeline with a summary, show the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from .settings import Settings, SettingsError
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="sparkify", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    generate = commands.add_parser("generate", help="write a deterministic sample dataset")
+    generate.add_argument(
+        "--out", type=Path, help="default: SPARKIFY_SOURCE, else $SPARKIFY_HOME/sample"
+    )
+    generate.add_argument("--users", type=int, default=100)
+    generate.add_argument("--songs", type=int, default=1000)
+    generate.add_argument("--days", type=int, default=30)
+    generate.add_argument("--seed", type=int, default=42)
+
+    run = commands.add_parser(
+        "run", help="run the sparkify_etl job (making sample data first if there is no source)"
+    )
+    run.add_argument("--job", default="sparkify_etl")
+
+    commands.add_parser("summary", help="print every table's row count and the load errors")
+    commands.add_parser("stop", help="stop the embedded PostgreSQL (it keeps running otherwise)")
+
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        parser.exit(2, f"sparkify: {error}\n")
+    if args.command == "generate":
+        return _generate(
+            args.out or Path(settings.source), args.users, args.songs, args.days, args.seed
+        )
+    if args.command == "run":
+        return _run(settings, args.job)
+    if args.command == "stop":
+        from .resources.embedded import stop_embedded_postgres
+
+        stopped = stop_embedded_postgres(settings.home)
+        print(
+            f"Embedded PostgreSQL in {settings.home} {'stopped' if stopped else 'was not running'}."
+        )
+        return 0
+    _print_tables()
+    return 0
+
+
+def _generate(out: Path, users: int, songs: int, days: int, seed: int) -> int:
+    from .generate import generate
+
+    started = time.monotonic()
+    truth = generate(out, users=users, songs=songs, days=days, seed=seed)
+    print(
+        f"Wrote {truth.events:,} events in {truth.log_files} log files and {truth.song_files:,} "
+        f"song files to {out} in {time.monotonic() - started:.1f} s"
+    )
+    return 0
+
+
+def _run(settings: Settings, job_name: str) -> int:
+    from dagster import DagsterEventType, DagsterInstance
+
+    from .definitions import defs
+
+    source = Path(settings.source)
+    if not settings.source.startswith("s3://") and not source.exists():
+        print(f"No raw data at {source}: generating a sample dataset there first.")
+        _generate(source, 100, 1000, 30, 42)
+    started = time.monotonic()
+    with DagsterInstance.ephemeral() as instance:
+        result = defs.resolve_job_def(job_name).execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
+    checks = [
+        event.event_specific_data
+        for event in result.all_events
+        if event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
+    ]
+    print(
+        f"\nRun {'succeeded' if result.success else 'FAILED'} in "
+        f"{time.monotonic() - started:.1f} s."
+    )
+    _print_tables()
+    print("\nChecks:")
+    for check in sorted(checks, key=lambda c: (c.asset_key.to_user_string(), c.check_name)):
+        verdict = "passed" if check.passed else f"FAILED ({check.severity.value})"
+        print(f"  {check.asset_key.to_user_string():<16} {check.check_name:<34} {verdict}")
+    return 0 if result.success else 1
+
+
+def _print_tables() -> None:
+    from .definitions import defs
+    from .tables import ALL_TABLES
+
+    warehouse = defs.resources["warehouse"].process_config_and_initialize()
+    with warehouse.session() as session:
+        print(f"\nWarehouse tables (schema {session.schema}):")
+        for table in ALL_TABLES:
+            if session.exists(table.name):
+                print(f"  {table.name:<16} {session.state(table.name).row_count:>10,} rows")
+            else:
+                print(f"  {table.name:<16} {'not created yet':>15}")
+        if session.exists("songplays"):
+            plays, matched = session.fetch_one("checks/songplays_match_share") or (0, 0)
+            print(f"  songplays matched to a song: {matched:,} of {plays:,}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

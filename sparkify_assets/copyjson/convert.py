@@ -1,0 +1,157 @@
+"""Turn JSON values into PostgreSQL COPY text fields, with Redshift's conversion rules.
+
+Each column gets one converter, chosen once from the table's own definition (its type and
+length, read from the catalogue), so the DDL in `sql/` stays the single source of truth. A value
+that doesn't fit raises `ConversionError` with Redshift's error code and a readable reason.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+NULL = "\\N"
+Converter = Callable[[Any], str]
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_INTEGER_TEXT = re.compile(r"\s*[+-]?\d+\s*")
+_INTEGER_RANGES = {
+    "smallint": (-(2**15), 2**15 - 1),
+    "integer": (-(2**31), 2**31 - 1),
+    "bigint": (-(2**63), 2**63 - 1),
+}
+_TEXT_TYPES = {"character varying", "character", "text"}
+_FLOAT_TYPES = {"double precision", "real"}
+
+# Redshift's STL_LOAD_ERRORS codes for the cases the emulation can meet.
+ERR_PARSE = 1200  # unknown parse error (invalid JSON, not an object, empty file)
+ERR_TOO_LONG = 1204  # input data exceeded the acceptable range / DDL length
+ERR_INVALID_DIGIT = 1207  # invalid digit in an integer
+ERR_INVALID_FLOAT = 1208  # invalid float
+ERR_INVALID_CHARACTER = 1220  # invalid or unsupported UTF-8 code point
+
+
+class ConversionError(ValueError):
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    data_type: str
+    max_length: int | None = None
+
+
+def converter_for(column: Column) -> Converter:
+    if column.data_type in _TEXT_TYPES:
+        return _text_converter(column.max_length)
+    if column.data_type in _INTEGER_RANGES:
+        return _integer_converter(column.data_type, *_INTEGER_RANGES[column.data_type])
+    if column.data_type in _FLOAT_TYPES:
+        return _float
+    if column.data_type == "boolean":
+        return _boolean
+    raise TypeError(
+        f"column {column.name} has type {column.data_type}, which the local COPY emulation "
+        "does not load; use a text, integer, float or boolean column in staging"
+    )
+
+
+def _as_text(value: Any) -> str:
+    """A JSON value as Redshift stores it in a text column: numbers keep their text."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    return orjson.dumps(value).decode()
+
+
+def _text_converter(max_length: int | None) -> Converter:
+    def convert(value: Any) -> str:
+        if value is None:
+            return NULL
+        text = _as_text(value)
+        if "\x00" in text:
+            raise ConversionError(ERR_INVALID_CHARACTER, "NUL character (U+0000) in text")
+        if max_length is not None and len(text) * 4 > max_length:
+            size = len(text.encode("utf-8"))
+            if size > max_length:
+                raise ConversionError(
+                    ERR_TOO_LONG,
+                    f"string length exceeds DDL length: {size:,} bytes for VARCHAR({max_length})",
+                )
+        return text.translate(_COPY_ESCAPES)
+
+    return convert
+
+
+def _integer_converter(type_name: str, low: int, high: int) -> Converter:
+    def convert(value: Any) -> str:
+        if value is None or value == "":
+            return NULL  # Redshift loads an empty field into a non-text column as NULL
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ConversionError(
+                ERR_INVALID_DIGIT, f"invalid digit: {_as_text(value)!r} is not a whole number"
+            )
+        if isinstance(value, str):
+            if not _INTEGER_TEXT.fullmatch(value):
+                raise ConversionError(
+                    ERR_INVALID_DIGIT, f"invalid digit: {value[:64]!r} is not a whole number"
+                )
+            value = int(value)
+        if not low <= value <= high:
+            raise ConversionError(ERR_TOO_LONG, f"{value} is out of range for type {type_name}")
+        return str(value)
+
+    return convert
+
+
+def _float(value: Any) -> str:
+    if value is None or value == "":
+        return NULL
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ConversionError(ERR_INVALID_FLOAT, f"invalid float: {_as_text(value)[:64]!r}")
+    try:
+        number = float(value)
+    except ValueError:
+        raise ConversionError(ERR_INVALID_FLOAT, f"invalid float: {value[:64]!r}") from None
+    if not math.isfinite(number):
+        raise ConversionError(ERR_INVALID_FLOAT, f"invalid float: {_as_text(value)[:64]!r}")
+    return repr(number)
+
+
+def _boolean(value: Any) -> str:
+    if value is None or value == "":
+        return NULL
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    text = _as_text(value).strip().lower()
+    if text in {"t", "true", "1", "y", "yes"}:
+        return "t"
+    if text in {"f", "false", "0", "n", "no"}:
+        return "f"
+    raise ConversionError(ERR_PARSE, f"invalid boolean: {text[:64]!r}")
+
+
+def copy_text_row(values: Iterable[Any]) -> str:
+    """Python values as one line of COPY text, for rows the project writes itself."""
+    fields = []
+    for value in values:
+        if value is None:
+            fields.append(NULL)
+        elif isinstance(value, datetime):
+            fields.append(value.isoformat(sep=" "))
+        else:
+            fields.append(str(value).replace("\x00", "\ufffd").translate(_COPY_ESCAPES))
+    return "\t".join(fields) + "\n"

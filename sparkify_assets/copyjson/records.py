@@ -1,0 +1,196 @@
+"""Split a JSON data file into records the way Redshift's COPY … JSON reads it.
+
+A file holds JSON objects (or arrays) one after another, usually one per line, sometimes spread
+over several lines or several on one line. Every record keeps the line it starts on, so that a
+rejected one can be reported as Redshift's STL_LOAD_ERRORS does: file, line, reason.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+MAX_RECORD_BYTES = 4 * 1024 * 1024  # Redshift's limit for one JSON object
+READ_CHUNK_BYTES = 1024 * 1024
+_BOM = b"\xef\xbb\xbf"
+_WHITESPACE = b" \t\r\n"
+_QUOTE, _BACKSLASH, _NEWLINE = 0x22, 0x5C, 0x0A
+_OPENERS, _CLOSERS = b"{[", b"}]"
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One JSON record, or the reason a stretch of the file is not one."""
+
+    line_number: int
+    value: Any = None
+    error: str | None = None
+    raw: bytes = b""
+
+
+def read_chunks(stream: Any) -> Iterator[bytes]:
+    """The bytes of a binary stream (a file or an S3 body) in chunks of a fixed size."""
+    while chunk := stream.read(READ_CHUNK_BYTES):
+        yield chunk
+
+
+def iter_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Lines of a byte stream without their line breaks, in bounded memory."""
+    rest = b""
+    for chunk in chunks:
+        lines = (rest + chunk).split(b"\n")
+        rest = lines.pop()
+        yield from lines
+    if rest:
+        yield rest
+
+
+def iter_records(lines: Iterable[bytes]) -> Iterator[Record]:
+    """The records in a file's lines. A file with no record at all is one error, at line 0."""
+    source = _Lines(lines)
+    found_any = False
+    for line_number, line in source:
+        if not line.strip(_WHITESPACE):
+            continue
+        found_any = True
+        try:
+            value = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            # Not one whole value on this line: several values, one value over several lines,
+            # or a broken one. The byte-by-byte path tells them apart.
+            yield from _scan(line_number, line, source)
+            continue
+        yield _classify(line_number, value, line)
+    if not found_any:
+        yield Record(0, error="file is empty: it holds no JSON record")
+
+
+class _Lines:
+    """Numbered lines with a one-line push-back, BOM removed from the first."""
+
+    def __init__(self, lines: Iterable[bytes]) -> None:
+        self._lines = enumerate(lines, start=1)
+        self._pushed: tuple[int, bytes] | None = None
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> tuple[int, bytes]:
+        if self._pushed is not None:
+            item, self._pushed = self._pushed, None
+            return item
+        line_number, line = next(self._lines)
+        if line_number == 1 and line.startswith(_BOM):
+            line = line[len(_BOM) :]
+        return line_number, line
+
+    def push_back(self, item: tuple[int, bytes]) -> None:
+        self._pushed = item
+
+
+def _classify(line_number: int, value: Any, raw: bytes) -> Record:
+    if isinstance(value, dict | list):
+        return Record(line_number, value=value, raw=raw)
+    return Record(line_number, error="not a JSON object or array", raw=raw)
+
+
+def _parse(line_number: int, raw: bytes) -> Record:
+    if len(raw) > MAX_RECORD_BYTES:
+        return Record(
+            line_number,
+            error=f"JSON record of {len(raw):,} bytes is over Redshift's 4 MB limit",
+            raw=raw[:1024],
+        )
+    try:
+        return _classify(line_number, orjson.loads(raw), raw)
+    except orjson.JSONDecodeError as error:
+        return Record(line_number, error=_describe_invalid(raw, error), raw=raw)
+
+
+def _describe_invalid(raw: bytes, error: orjson.JSONDecodeError) -> str:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return f"invalid UTF-8: byte 0x{raw[bad.start]:02x} at byte {bad.start + 1} of the record"
+    return f"invalid JSON: {error.msg} at character {error.pos + 1}"
+
+
+def _is_whole_record(line: bytes) -> bool:
+    try:
+        return isinstance(orjson.loads(line), dict | list)
+    except orjson.JSONDecodeError:
+        return False
+
+
+def _scan(line_number: int, line: bytes, source: _Lines) -> Iterator[Record]:
+    """The records in a line that is not one whole value, taking more lines while one is open.
+
+    An object left open at a line's end continues on the next line, unless that line is a whole
+    record by itself: then the open object was truncated, and is reported at its own line while
+    the next line loads as usual. A raw line break inside a string is never valid JSON, so it
+    ends a broken record there. Scanning only moves forward, so a long record costs linear time.
+    """
+    buffer = line
+    line_offsets = [0]  # where each line of the buffer starts …
+    line_numbers = [line_number]  # … and its number in the file
+    start: int | None = None  # where the open value starts in the buffer
+    depth = 0
+    in_string = escaped = False
+    position = 0
+
+    def line_of(offset: int) -> int:
+        return line_numbers[bisect_right(line_offsets, offset) - 1]
+
+    while True:
+        while position < len(buffer):
+            byte = buffer[position]
+            if start is None:
+                if byte in _WHITESPACE:
+                    position += 1
+                    continue
+                if byte not in _OPENERS:  # a scalar or stray text: the rest of its line
+                    end = buffer.find(b"\n", position)
+                    end = len(buffer) if end < 0 else end
+                    yield _parse(line_of(position), buffer[position:end])
+                    position = end
+                    continue
+                start, depth = position, 0
+            if in_string:
+                if escaped:
+                    escaped = False
+                elif byte == _BACKSLASH:
+                    escaped = True
+                elif byte == _QUOTE:
+                    in_string = False
+                elif byte == _NEWLINE:
+                    yield _parse(line_of(start), buffer[start:position])
+                    start, in_string = None, False
+            elif byte == _QUOTE:
+                in_string = True
+            elif byte in _OPENERS:
+                depth += 1
+            elif byte in _CLOSERS:
+                depth -= 1
+                if depth == 0:
+                    yield _parse(line_of(start), buffer[start : position + 1])
+                    start = None
+            position += 1
+        if start is None:
+            return
+        following = next(source, None)
+        if following is None or len(buffer) - start > MAX_RECORD_BYTES:
+            yield _parse(line_of(start), buffer[start:])
+            if following is not None:
+                source.push_back(following)
+            return
+        if _is_whole_record(following[1]):
+            yield _parse(line_of(start), buffer[start:])
+            source.push_back(following)
+            return
+        line_offsets.append(len(buffer) + 1)
+        line_numbers.append(following[0])
+        buffer += b"\n" + following[1]

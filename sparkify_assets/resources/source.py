@@ -1,0 +1,108 @@
+"""Where the raw files are: a local directory or an `s3://bucket/prefix`, behind one interface.
+
+Keys are relative to the source root (`log_data/2018/11/2018-11-01-events.json`), and a prefix
+selects keys the way an S3 key prefix does, so the local emulation and Redshift's COPY read the
+same set of files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
+from urllib.parse import urlparse
+
+from dagster import ConfigurableResource
+from dagster_aws.s3 import S3Resource
+from pydantic import Field
+
+
+class SourceError(RuntimeError):
+    """The raw data can't be found or read where SPARKIFY_SOURCE says it is."""
+
+
+class RawSourceResource(ConfigurableResource):
+    """The raw Sparkify files: `log_data/`, `song_data/` and `log_json_path.json`."""
+
+    location: str = Field(description="A local directory or an s3://bucket/prefix URI.")
+    s3: S3Resource = Field(
+        default_factory=S3Resource,
+        description="How to reach S3 when location is an s3:// URI (endpoint, unsigned reads).",
+    )
+
+    @property
+    def is_s3(self) -> bool:
+        return self.location.startswith("s3://")
+
+    def uri(self, key: str = "") -> str:
+        """The full address of a key, for messages and for Redshift's COPY."""
+        return f"{self.location.rstrip('/')}/{key}" if key else self.location
+
+    def list_keys(self, prefix: str) -> list[str]:
+        """Every key under `prefix`, sorted; a clear error when there is none, as COPY gives."""
+        keys = sorted(self._s3_keys(prefix) if self.is_s3 else self._local_keys(prefix))
+        if not keys:
+            raise SourceError(f"no files under {self.uri(prefix)}: nothing to load")
+        return keys
+
+    @contextmanager
+    def open(self, key: str) -> Iterator[IO[bytes]]:
+        if self.is_s3:
+            bucket, root = self._bucket_and_root()
+            body = self.s3.get_client().get_object(Bucket=bucket, Key=root + key)["Body"]
+            try:
+                yield body
+            finally:
+                body.close()
+        else:
+            with open(self._root() / key, "rb") as handle:
+                yield handle
+
+    def read(self, key: str) -> bytes:
+        try:
+            with self.open(key) as handle:
+                return handle.read()
+        except (OSError, self._s3_missing_errors()) as error:
+            raise SourceError(f"cannot read {self.uri(key)}: {error}") from None
+
+    def _root(self) -> Path:
+        root = Path(self.location).expanduser()
+        if not root.is_dir():
+            raise SourceError(
+                f"raw data directory {root} does not exist: run `sparkify generate` to make "
+                "sample data there, or set SPARKIFY_SOURCE to the raw files"
+            )
+        return root
+
+    def _local_keys(self, prefix: str) -> Iterator[str]:
+        root = self._root()
+        folder = root / prefix.rpartition("/")[0]
+        if not folder.is_dir():
+            return
+        for path in folder.rglob("*"):
+            key = path.relative_to(root).as_posix()
+            if path.is_file() and key.startswith(prefix):
+                yield key
+
+    def _bucket_and_root(self) -> tuple[str, str]:
+        parsed = urlparse(self.location)
+        root = parsed.path.lstrip("/")
+        return parsed.netloc, (root.rstrip("/") + "/") if root else ""
+
+    def _s3_keys(self, prefix: str) -> Iterator[str]:
+        bucket, root = self._bucket_and_root()
+        pages = (
+            self.s3.get_client()
+            .get_paginator("list_objects_v2")
+            .paginate(Bucket=bucket, Prefix=root + prefix)
+        )
+        for page in pages:
+            for item in page.get("Contents", []):
+                yield item["Key"][len(root) :]
+
+    @staticmethod
+    def _s3_missing_errors() -> type[Exception]:
+        from botocore.exceptions import ClientError
+
+        return ClientError

@@ -1,0 +1,52 @@
+"""The project's SQL lives in `sql/`; this module is the only way Python reaches it.
+
+Statements are read from files, never written inline. The only thing substituted into them is an
+identifier (`{table}`, `{schema}`, …), and only after it has been validated and quoted; every
+value travels as a driver parameter.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+class SqlTemplateError(ValueError):
+    """A statement was asked for with a missing, unknown or unsafe identifier."""
+
+
+def quote_identifier(name: str) -> str:
+    """Quote a lower-case SQL identifier after checking it can't smuggle in SQL."""
+    if not _IDENTIFIER.fullmatch(name):
+        raise SqlTemplateError(
+            f"{name!r} is not a valid identifier: use 1-63 lower-case letters, digits and "
+            "underscores, starting with a letter or underscore"
+        )
+    return f'"{name}"'
+
+
+@cache
+def read_sql(name: str) -> str:
+    """The text of `sql/<name>.sql`, e.g. `read_sql("star/songplays.insert")`."""
+    path = SQL_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise FileNotFoundError(f"no SQL file {path}")
+    return path.read_text(encoding="utf-8")
+
+
+def statement(name: str, **identifiers: str) -> str:
+    """The statement in `sql/<name>.sql` with its `{identifier}` placeholders filled in."""
+    text = read_sql(name)
+    wanted = set(_PLACEHOLDER.findall(text))
+    if wanted != set(identifiers):
+        raise SqlTemplateError(
+            f"sql/{name}.sql takes identifiers {sorted(wanted)}, was given {sorted(identifiers)}"
+        )
+    quoted = {key: quote_identifier(value) for key, value in identifiers.items()}
+    return _PLACEHOLDER.sub(lambda match: quoted[match.group(1)], text)

@@ -1,0 +1,108 @@
+"""Fixtures: a real PostgreSQL (the embedded one) with a fresh schema per test, raw files on
+disk, the generated sample, and the real Sparkify dataset when the environment names it."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from sparkify_assets.generate import GroundTruth, generate
+from sparkify_assets.resources.embedded import embedded_postgres_dsn, stop_embedded_postgres
+from sparkify_assets.resources.source import RawSourceResource
+from sparkify_assets.resources.warehouse import WarehouseResource
+from sparkify_assets.settings import Settings
+
+REAL_DATA_VARIABLE = "SPARKIFY_REAL_DATA"
+EXTERNAL_POSTGRES_VARIABLE = "SPARKIFY_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(scope="session")
+def postgres_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """SPARKIFY_HOME of an embedded PostgreSQL that lives as long as the test session."""
+    home = tmp_path_factory.mktemp("sparkify-home")
+    embedded_postgres_dsn(home)
+    yield home
+    stop_embedded_postgres(home)
+
+
+@pytest.fixture
+def schema() -> str:
+    return f"test_{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def warehouse(postgres_home: Path, schema: str) -> Iterator[WarehouseResource]:
+    """The warehouse resource on the embedded PostgreSQL, in a schema of its own."""
+    resource = WarehouseResource(home=str(postgres_home), schema_name=schema)
+    yield resource
+    with resource.session() as session:
+        session.execute("common/drop_schema", schema=schema)
+
+
+@pytest.fixture
+def settings(
+    postgres_home: Path, schema: str, warehouse: WarehouseResource
+) -> Callable[..., Settings]:
+    """Settings for a whole pipeline run in this test's schema; pass SPARKIFY_* overrides."""
+
+    def make(**variables: str) -> Settings:
+        return Settings.from_env(
+            {"SPARKIFY_HOME": str(postgres_home), "SPARKIFY_SCHEMA": schema, **variables}
+        )
+
+    return make
+
+
+RawFiles = Callable[[dict[str, bytes | str]], RawSourceResource]
+
+
+@pytest.fixture
+def raw_files(tmp_path: Path) -> RawFiles:
+    """Write raw files (key → content) under a fresh directory and return it as a source."""
+
+    def write(files: dict[str, bytes | str]) -> RawSourceResource:
+        root = tmp_path / f"raw-{uuid.uuid4().hex[:8]}"
+        for key, content in files.items():
+            path = root / key
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        root.mkdir(exist_ok=True)
+        return RawSourceResource(location=str(root))
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, GroundTruth]:
+    """The generator's default dataset and what it knows to be true about it."""
+    out = tmp_path_factory.mktemp("sample")
+    return out, generate(out)
+
+
+@pytest.fixture(scope="session")
+def real_data() -> Path:
+    location = os.environ.get(REAL_DATA_VARIABLE)
+    if not location:
+        pytest.skip(
+            f"{REAL_DATA_VARIABLE} is not set: it names the real Sparkify dataset "
+            "(.ci/run sets it when ../shared/data/sparkify exists)"
+        )
+    path = Path(location)
+    if not (path / "log_data").is_dir() or not (path / "song_data").is_dir():
+        pytest.fail(f"{REAL_DATA_VARIABLE}={location} has no log_data/ and song_data/")
+    return path
+
+
+@pytest.fixture(scope="session")
+def external_postgres_url() -> str:
+    url = os.environ.get(EXTERNAL_POSTGRES_VARIABLE)
+    if not url:
+        pytest.skip(
+            f"{EXTERNAL_POSTGRES_VARIABLE} is not set: it names a separate PostgreSQL server "
+            "(.ci/run starts Debian's PostgreSQL 15 and sets it)"
+        )
+    return url

@@ -1,0 +1,63 @@
+"""The `sparkify` command as a user types it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SPARKIFY = str(Path(sys.executable).parent / "sparkify")
+
+
+def sparkify(*args: str, **variables: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [SPARKIFY, *args],
+        env={**os.environ, **variables},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_run_makes_sample_data_when_there_is_none_and_prints_a_summary(
+    tmp_path: Path, postgres_home: Path, schema: str, warehouse
+):
+    source = tmp_path / "sample"
+    completed = sparkify(
+        "run",
+        SPARKIFY_HOME=str(postgres_home),
+        SPARKIFY_SCHEMA=schema,
+        SPARKIFY_SOURCE=str(source),
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    assert "generating a sample dataset" in completed.stdout
+    assert (source / "ground_truth.json").is_file()
+    assert "Run succeeded" in completed.stdout
+    for table in (
+        "staging_events",
+        "staging_songs",
+        "songplays",
+        "users",
+        "songs",
+        "artists",
+        "time",
+    ):
+        assert f"  {table} " in completed.stdout
+    assert "FAILED" not in completed.stdout
+
+
+def test_generate_writes_where_it_is_told(tmp_path: Path):
+    completed = sparkify(
+        "generate", "--out", str(tmp_path / "out"), "--users", "5", "--songs", "20", "--days", "2"
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert len(list((tmp_path / "out" / "log_data").rglob("*.json"))) == 2
+    assert len(list((tmp_path / "out" / "song_data").rglob("*.json"))) == 20
+
+
+def test_a_bad_setting_is_a_one_line_error_not_a_traceback(tmp_path: Path):
+    completed = sparkify("summary", SPARKIFY_MAXERROR="lots", SPARKIFY_HOME=str(tmp_path))
+    assert completed.returncode == 2
+    assert "SPARKIFY_MAXERROR='lots' is not a whole number" in completed.stderr
+    assert "Traceback" not in completed.stderr

@@ -1,0 +1,171 @@
+"""The Dagster pipeline as a whole: its lineage, its job on generated data against the
+generator's ground truth, and what a failing load or check does to a run."""
+
+from __future__ import annotations
+
+import json
+
+from dagster import AssetKey, DagsterEventType, ExecuteInProcessResult
+
+from sparkify_assets import defs
+from sparkify_assets.definitions import build_definitions
+from sparkify_assets.resources.warehouse import WarehouseResource
+
+from .rawdata import event, log_files, song, song_files
+
+DECLARED_LINEAGE = {
+    "staging_events": set(),
+    "staging_songs": set(),
+    "songplays": {"staging_events", "staging_songs"},
+    "users": {"staging_events"},
+    "songs": {"staging_songs"},
+    "artists": {"staging_songs"},
+    "time": {"songplays"},
+}
+
+
+def run_etl(settings, **asset_selection) -> ExecuteInProcessResult:
+    job = build_definitions(settings).resolve_job_def("sparkify_etl")
+    return job.execute_in_process(raise_on_error=False, **asset_selection)
+
+
+def check_results(result: ExecuteInProcessResult) -> dict[str, bool]:
+    return {
+        f"{e.asset_key.to_user_string()}.{e.check_name}": e.passed
+        for e in (
+            event.event_specific_data
+            for event in result.all_events
+            if event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
+        )
+    }
+
+
+def materialized_assets(result: ExecuteInProcessResult) -> set[str]:
+    return {
+        event.event_specific_data.materialization.asset_key.to_user_string()
+        for event in result.get_asset_materialization_events()
+    }
+
+
+def scalar(warehouse: WarehouseResource, query: str):
+    with warehouse.session() as session:
+        session.cursor.execute(query)
+        return session.cursor.fetchone()[0]
+
+
+def test_assets_declare_the_star_schemas_lineage_and_groups():
+    graph = defs.resolve_asset_graph()
+    lineage = {
+        key.to_user_string(): {parent.to_user_string() for parent in graph.get(key).parent_keys}
+        for key in graph.get_all_asset_keys()
+    }
+    assert lineage == DECLARED_LINEAGE
+    groups = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    assert {name for name, group in groups.items() if group == "staging"} == {
+        "staging_events",
+        "staging_songs",
+    }
+
+
+def test_the_etl_job_selects_every_table_and_their_checks():
+    job = defs.resolve_job_def("sparkify_etl")
+    assert {key.to_user_string() for key in job.asset_layer.executable_asset_keys} == set(
+        DECLARED_LINEAGE
+    )
+    checked = {
+        key.asset_key.to_user_string() for key in job.asset_layer.asset_graph.asset_check_keys
+    }
+    assert checked == set(DECLARED_LINEAGE)
+
+
+def test_the_job_builds_the_warehouse_the_generator_describes(sample, settings, warehouse):
+    location, truth = sample
+    result = run_etl(settings(SPARKIFY_SOURCE=str(location)))
+
+    assert result.success
+    assert check_results(result) and all(check_results(result).values())
+    expected = {
+        "staging_events": truth.events,
+        "staging_songs": truth.song_files,
+        "songplays": truth.nextsong_plays,
+        "users": truth.users,
+        "songs": truth.songs,
+        "artists": truth.artists,
+        "time": truth.distinct_start_times,
+    }
+    assert {t: scalar(warehouse, f"SELECT COUNT(*) FROM {t}") for t in expected} == expected
+    assert scalar(warehouse, "SELECT COUNT(song_id) FROM songplays") == truth.matched_plays
+    levels = scalar(warehouse, "SELECT json_object_agg(user_id, level) FROM users")
+    assert {str(k): v for k, v in levels.items()} == truth.latest_level
+    per_day = scalar(
+        warehouse,
+        "SELECT json_object_agg(day, plays) FROM (SELECT to_char(start_time, 'YYYY-MM-DD') AS day,"
+        " COUNT(*) AS plays FROM songplays GROUP BY 1) AS d",
+    )
+    assert per_day == truth.plays_per_day
+
+
+def test_every_materialization_records_row_count_and_column_schema(sample, settings):
+    result = run_etl(settings(SPARKIFY_SOURCE=str(sample[0])))
+    materialized = {
+        materialization.asset_key.to_user_string(): materialization.metadata
+        for materialization in (
+            event.event_specific_data.materialization
+            for event in result.get_asset_materialization_events()
+        )
+    }
+    assert set(materialized) == set(DECLARED_LINEAGE)
+    for name, metadata in materialized.items():
+        assert metadata["dagster/row_count"].value > 0, name
+        assert metadata["dagster/column_schema"].schema.columns, name
+
+
+def test_a_load_over_maxerror_fails_the_run_naming_file_and_line(raw_files, settings, warehouse):
+    source = raw_files(
+        {
+            **log_files(("2018-11-01", [event(), event(sessionId="x")])),
+            **song_files(song()),
+        }
+    )
+    result = run_etl(settings(SPARKIFY_SOURCE=source.location))
+
+    assert not result.success
+    failure = next(e for e in result.all_events if e.event_type == DagsterEventType.STEP_FAILURE)
+    message = failure.event_specific_data.error.message
+    assert "log_data/2018/11/2018-11-01-events.json line 2, column session_id" in message
+    assert "songplays" not in materialized_assets(result)
+    assert scalar(warehouse, "SELECT COUNT(*) FROM load_errors") == 1
+
+
+def test_a_failing_blocking_check_fails_the_run_and_stops_what_is_built_from_it(
+    sample, settings, warehouse
+):
+    configured = settings(SPARKIFY_SOURCE=str(sample[0]))
+    assert run_etl(configured).success
+    with warehouse.session() as session:
+        session.cursor.execute("DELETE FROM users WHERE user_id = (SELECT MIN(user_id) FROM users)")
+
+    result = run_etl(configured, asset_selection=[AssetKey("songplays"), AssetKey("time")])
+
+    assert not result.success
+    checks = check_results(result)
+    assert checks["songplays.user_id_in_users"] is False
+    assert "time" not in materialized_assets(result)
+
+
+def test_check_metadata_names_the_offending_keys(sample, settings, warehouse):
+    configured = settings(SPARKIFY_SOURCE=str(sample[0]))
+    run_etl(configured)
+    with warehouse.session() as session:
+        session.cursor.execute("SELECT MIN(user_id) FROM users")
+        missing = session.cursor.fetchone()[0]
+        session.cursor.execute("DELETE FROM users WHERE user_id = %s", (missing,))
+    result = run_etl(configured, asset_selection=[AssetKey("songplays")])
+    evaluation = next(
+        e.event_specific_data
+        for e in result.all_events
+        if e.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
+        and e.event_specific_data.check_name == "user_id_in_users"
+    )
+    assert evaluation.metadata["orphans"].value == 1
+    assert json.loads(json.dumps(evaluation.metadata["orphan_examples"].value)) == [str(missing)]

@@ -1,0 +1,183 @@
+"""Staging loads into a real PostgreSQL: what Redshift's COPY would load, reject and record."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sparkify_assets.resources.source import SourceError
+from sparkify_assets.resources.warehouse import LoadFailed, WarehouseResource
+from sparkify_assets.tables import STAGING_TABLES
+
+from .conftest import RawFiles
+from .rawdata import event, log_files, ndjson, song, song_files
+
+EVENTS, SONGS = STAGING_TABLES
+DAY = "log_data/2018/11/2018-11-01-events.json"
+
+
+def _tolerant(warehouse: WarehouseResource, maxerror: int = 100) -> WarehouseResource:
+    return warehouse.model_copy(update={"maxerror": maxerror})
+
+
+def _rows(warehouse: WarehouseResource, query_file: str, **params: object) -> list[tuple]:
+    with warehouse.session() as session:
+        return session.fetch_all(query_file, dict(params) or None)
+
+
+def _load_errors(warehouse: WarehouseResource) -> list[tuple]:
+    with warehouse.session() as session:
+        session.cursor.execute(
+            "SELECT filename, line_number, colname, err_code, err_reason FROM load_errors "
+            "ORDER BY filename, line_number"
+        )
+        return session.cursor.fetchall()
+
+
+def _staged(warehouse: WarehouseResource, table: str, columns: str) -> list[tuple]:
+    with warehouse.session() as session:
+        session.cursor.execute(f"SELECT {columns} FROM {table} ORDER BY 1")
+        return session.cursor.fetchall()
+
+
+def test_jsonpaths_map_event_fields_to_columns_by_position(warehouse, raw_files: RawFiles):
+    source = raw_files(log_files(("2018-11-01", [event(userId="39", sessionId=38)])))
+    load = warehouse.load_staging(EVENTS, source)
+    assert load.result.rows_loaded == 1
+    assert _staged(warehouse, "staging_events", "user_id, session_id, page, user_agent") == [
+        (39, 38, "NextSong", '"Mozilla/5.0"')
+    ]
+
+
+def test_an_empty_user_id_loads_as_null_as_redshift_loads_empty_numeric_fields(
+    warehouse, raw_files: RawFiles
+):
+    source = raw_files(log_files(("2018-11-01", [event(userId="", page="Home")])))
+    warehouse.load_staging(EVENTS, source)
+    assert _staged(warehouse, "staging_events", "user_id") == [(None,)]
+
+
+def test_auto_maps_song_keys_to_same_named_columns_and_a_missing_key_loads_null(
+    warehouse, raw_files: RawFiles
+):
+    incomplete = song(song_id="SOB")
+    del incomplete["year"]
+    source = raw_files(song_files(song(song_id="SOA", year=1999), incomplete))
+    warehouse.load_staging(SONGS, source)
+    assert _staged(warehouse, "staging_songs", "song_id, year") == [("SOA", 1999), ("SOB", None)]
+
+
+def test_a_json_number_loaded_into_a_text_column_keeps_its_text(warehouse, raw_files):
+    source = raw_files(song_files(song(title=4.6, artist_name=112)))
+    warehouse.load_staging(SONGS, source)
+    assert _staged(warehouse, "staging_songs", "title, artist_name") == [("4.6", "112")]
+
+
+def test_a_file_may_hold_several_objects(warehouse, raw_files: RawFiles):
+    two = json.dumps(song(song_id="SOA")) + json.dumps(song(song_id="SOB"))
+    source = raw_files({"song_data/A/A/A/TRAAA.json": two})
+    load = warehouse.load_staging(SONGS, source)
+    assert load.result.records_read == 2
+    assert _staged(warehouse, "staging_songs", "song_id") == [("SOA",), ("SOB",)]
+
+
+@pytest.mark.parametrize(
+    ("bad_line", "column", "reason"),
+    [
+        (b'{"artist": null, "auth": "Logged In", "firstName": "Wal', None, "invalid JSON"),
+        (json.dumps(event(sessionId="abc")).encode(), "session_id", "invalid digit"),
+        (json.dumps(event(artist="Bj?rk")).encode().replace(b"?", b"\xff"), None, "invalid UTF-8"),
+    ],
+    ids=["truncated JSON line", "non-numeric sessionId", "invalid UTF-8 byte"],
+)
+def test_a_bad_record_is_recorded_with_file_line_and_reason_and_good_rows_still_load(
+    warehouse, raw_files: RawFiles, bad_line: bytes, column: str | None, reason: str
+):
+    good = [json.dumps(event(itemInSession=n)).encode() for n in (0, 2)]
+    content = b"\n".join([good[0], bad_line, good[1]])
+    source = raw_files({DAY: content, **log_files()})
+    load = _tolerant(warehouse).load_staging(EVENTS, source)
+
+    assert (load.result.records_read, load.result.rows_loaded) == (3, 2)
+    [(filename, line_number, colname, _, err_reason)] = _load_errors(warehouse)
+    assert (filename, line_number, colname) == (DAY, 2, column)
+    assert reason in err_reason
+    assert _staged(warehouse, "staging_events", "item_in_session") == [(0,), (2,)]
+
+
+def test_an_empty_file_is_recorded_as_a_load_error_at_line_zero(warehouse, raw_files: RawFiles):
+    source = raw_files(
+        {
+            DAY: ndjson(event()),
+            "log_data/2018/11/2018-11-02-events.json": "",
+            **log_files(),
+        }
+    )
+    load = _tolerant(warehouse).load_staging(EVENTS, source)
+    assert load.result.rows_loaded == 1
+    [(filename, line_number, _, _, reason)] = _load_errors(warehouse)
+    assert (filename, line_number) == ("log_data/2018/11/2018-11-02-events.json", 0)
+    assert "empty" in reason
+
+
+def test_rows_loaded_plus_rejected_equals_records_read(warehouse, raw_files: RawFiles):
+    good = [json.dumps(event(itemInSession=n)) for n in range(5)]
+    bad = [json.dumps(event(ts="soon")), "[1, 2", json.dumps(event(status="x"))]
+    source = raw_files({DAY: "\n".join(good[:2] + bad + good[2:]), **log_files()})
+    load = _tolerant(warehouse).load_staging(EVENTS, source)
+    history = _rows(warehouse, "checks/last_load", tbl_name="staging_events")
+    [(_, records_read, rows_loaded, rejected, errors_recorded)] = history
+    assert (records_read, rows_loaded, rejected, errors_recorded) == (8, 5, 3, 3)
+    assert load.result.rows_loaded + len(load.result.errors) == load.result.records_read
+
+
+def test_more_errors_than_maxerror_fail_the_load_and_leave_the_table_as_it_was(
+    warehouse, raw_files: RawFiles
+):
+    warehouse.load_staging(EVENTS, raw_files(log_files(("2018-11-01", [event()] * 3))))
+    bad_day = raw_files(
+        {
+            DAY: "\n".join([json.dumps(event()), json.dumps(event(sessionId="x")), "{oops"]),
+            **log_files(),
+        }
+    )
+
+    with pytest.raises(LoadFailed) as failure:
+        _tolerant(warehouse, maxerror=1).load_staging(EVENTS, bad_day)
+
+    message = str(failure.value)
+    assert "MAXERROR 1" in message
+    assert f"{DAY} line 2, column session_id: invalid digit" in message
+    assert f"{DAY} line 3: invalid JSON" in message
+    assert _staged(warehouse, "staging_events", "COUNT(*)") == [(3,)]
+    assert [row[:2] for row in _load_errors(warehouse)] == [(DAY, 2), (DAY, 3)]
+    statuses = _rows(warehouse, "checks/last_load", tbl_name="staging_events")
+    assert statuses[0][2] == 3  # the latest committed load is still the earlier one
+
+
+def test_with_the_default_maxerror_of_zero_one_bad_record_fails_the_load(
+    warehouse, raw_files: RawFiles
+):
+    source = raw_files({DAY: ndjson(event(), event(sessionId="x")), **log_files()})
+    with pytest.raises(LoadFailed, match="MAXERROR 0"):
+        warehouse.load_staging(EVENTS, source)
+
+
+def test_a_value_wider_than_its_column_is_rejected_not_truncated(warehouse, raw_files):
+    source = raw_files({DAY: ndjson(event(userAgent="x" * 2000)), **log_files()})
+    with pytest.raises(LoadFailed, match="exceeds DDL length"):
+        warehouse.load_staging(EVENTS, source)
+
+
+def test_a_prefix_with_no_files_is_a_clear_error(warehouse, raw_files: RawFiles):
+    with pytest.raises(SourceError, match=r"no files under .*log_data/"):
+        warehouse.load_staging(EVENTS, raw_files(log_files()))
+
+
+def test_reloading_the_same_files_gives_the_same_rows(warehouse, raw_files: RawFiles):
+    source = raw_files(log_files(("2018-11-01", [event(itemInSession=n) for n in range(4)])))
+    warehouse.load_staging(EVENTS, source)
+    first = _staged(warehouse, "staging_events", "*")
+    warehouse.load_staging(EVENTS, source)
+    assert _staged(warehouse, "staging_events", "*") == first

@@ -1,0 +1,1 @@
+SELECT COUNT(*) AS songplays, COUNT(song_id) AS matched FROM songplays

@@ -1,0 +1,4 @@
+SELECT column_name, data_type, character_maximum_length, is_nullable
+FROM information_schema.columns
+WHERE table_schema = %(schema)s AND table_name = %(table)s
+ORDER BY ordinal_position

@@ -1,0 +1,15 @@
+-- One row per load attempt of a staging table, committed or failed, with the counts that must
+-- reconcile: rows_loaded + rejected = records_read.
+CREATE TABLE IF NOT EXISTS load_history (
+    load_id      VARCHAR(64)   NOT NULL PRIMARY KEY,
+    tbl_name     VARCHAR(128)  NOT NULL,
+    source       VARCHAR(1024) NOT NULL,
+    status       VARCHAR(16)   NOT NULL,
+    started_at   TIMESTAMP     NOT NULL,
+    finished_at  TIMESTAMP     NOT NULL,
+    files        INTEGER       NOT NULL,
+    records_read BIGINT        NOT NULL,
+    rows_loaded  BIGINT        NOT NULL,
+    rejected     BIGINT        NOT NULL,
+    maxerror     INTEGER       NOT NULL
+)

@@ -1,0 +1,61 @@
+-- One row per NextSong event with a user. The same event staged twice (same user, session and
+-- item in session) is one play. A play is matched to the song whose title, artist name and
+-- duration equal the event's, compared after repairing the logs' double-encoded UTF-8; the
+-- smallest song_id wins when several songs share that identity, so a play never fans out.
+INSERT INTO songplays (
+    songplay_id, start_time, user_id, level, song_id, artist_id, session_id, location, user_agent
+)
+WITH plays AS (
+    SELECT
+        user_id,
+        session_id,
+        item_in_session,
+        ts,
+        level,
+        repair_text(song)       AS song,
+        repair_text(artist)     AS artist,
+        length,
+        repair_text(location)   AS location,
+        repair_text(user_agent) AS user_agent,
+        ROW_NUMBER() OVER (
+            PARTITION BY user_id, session_id, item_in_session
+            ORDER BY ts, song, artist, length, level, location, user_agent
+        ) AS copy_number
+    FROM staging_events
+    WHERE page = 'NextSong'
+      AND user_id IS NOT NULL
+),
+song_identities AS (
+    SELECT title, artist_name, duration, MIN(song_id) AS song_id
+    FROM staging_songs
+    WHERE song_id IS NOT NULL
+    GROUP BY title, artist_name, duration
+),
+song_artists AS (
+    SELECT song_id, MIN(artist_id) AS artist_id
+    FROM staging_songs
+    GROUP BY song_id
+)
+SELECT
+    MD5(
+        CAST(p.user_id AS VARCHAR) || ':' || CAST(p.session_id AS VARCHAR) || ':'
+        || CAST(p.item_in_session AS VARCHAR)
+    ),
+    TIMESTAMP 'epoch' + p.ts * INTERVAL '1 millisecond',
+    p.user_id,
+    p.level,
+    i.song_id,
+    a.artist_id,
+    p.session_id,
+    p.location,
+    CASE
+        WHEN LENGTH(p.user_agent) >= 2 AND LEFT(p.user_agent, 1) = '"' AND RIGHT(p.user_agent, 1) = '"'
+            THEN SUBSTRING(p.user_agent, 2, LENGTH(p.user_agent) - 2)
+        ELSE p.user_agent
+    END
+FROM plays AS p
+LEFT JOIN song_identities AS i
+    ON i.title = p.song AND i.artist_name = p.artist AND i.duration = p.length
+LEFT JOIN song_artists AS a
+    ON a.song_id = i.song_id
+WHERE p.copy_number = 1

@@ -1,0 +1,11 @@
+-- One row per distinct play start; week is the ISO week, weekday 0 = Sunday.
+INSERT INTO time (start_time, hour, day, week, month, year, weekday)
+SELECT
+    start_time,
+    EXTRACT(HOUR FROM start_time),
+    EXTRACT(DAY FROM start_time),
+    EXTRACT(WEEK FROM start_time),
+    EXTRACT(MONTH FROM start_time),
+    EXTRACT(YEAR FROM start_time),
+    EXTRACT(DOW FROM start_time)
+FROM (SELECT DISTINCT start_time FROM songplays) AS play_starts
