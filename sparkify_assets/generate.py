@@ -163,14 +163,21 @@ def _dumps(obj: dict[str, Any]) -> bytes:
     return json.dumps(obj, separators=(",", ":")).replace("/", "\\/").encode("ascii")
 
 
+_MANGLE_LAYERS = 2  # the real logs went through the damage twice: é arrives as Ã\x83Â©
+
+
 def _mangle(text: str) -> str:
-    """Double-encode as the real logs do: UTF-8 bytes read back as Latin-1."""
-    return text.encode("utf-8").decode("latin-1")
+    """Damage text as the real logs are: UTF-8 bytes read back as Latin-1, twice over."""
+    for _ in range(_MANGLE_LAYERS):
+        text = text.encode("utf-8").decode("latin-1")
+    return text
 
 
 def _repair(text: str) -> str:
     """Undo `_mangle`, as the pipeline must before matching plays to songs."""
-    return text.encode("latin-1").decode("utf-8")
+    for _ in range(_MANGLE_LAYERS):
+        text = text.encode("latin-1").decode("utf-8")
+    return text
 
 
 @dataclasses.dataclass
@@ -370,7 +377,7 @@ class _Writer:
     def _day(
         self, people: list[_User], index: int, day: datetime.date, unknown: list[_Song]
     ) -> list[dict[str, Any]]:
-        """One day's events in ts order, including two sessions that share a play's ts."""
+        """One day's events in ts order; on some days two users' plays share a ts."""
         rng = self.rng
         sessions = [
             self._user_session(user, index, unknown)

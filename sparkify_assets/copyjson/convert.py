@@ -20,7 +20,10 @@ NULL = "\\N"
 Converter = Callable[[Any], str]
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_INTEGER_TEXT = re.compile(r"\s*[+-]?\d+\s*")
+# ASCII only: Python's int() and float() also take other scripts' digits and `1_000`; Redshift
+# doesn't.
+_INTEGER_TEXT = re.compile(r"[ \t]*[+-]?[0-9]+[ \t]*")
+_FLOAT_TEXT = re.compile(r"[ \t]*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?[ \t]*")
 _INTEGER_RANGES = {
     "smallint": (-(2**15), 2**15 - 1),
     "integer": (-(2**31), 2**31 - 1),
@@ -122,10 +125,9 @@ def _float(value: Any) -> str:
         return NULL
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ConversionError(ERR_INVALID_FLOAT, f"invalid float: {_as_text(value)[:64]!r}")
-    try:
-        number = float(value)
-    except ValueError:
-        raise ConversionError(ERR_INVALID_FLOAT, f"invalid float: {value[:64]!r}") from None
+    if isinstance(value, str) and not _FLOAT_TEXT.fullmatch(value):
+        raise ConversionError(ERR_INVALID_FLOAT, f"invalid float: {value[:64]!r}")
+    number = float(value)
     if not math.isfinite(number):
         raise ConversionError(ERR_INVALID_FLOAT, f"invalid float: {_as_text(value)[:64]!r}")
     return repr(number)

@@ -57,6 +57,9 @@ def iter_records(lines: Iterable[bytes]) -> Iterator[Record]:
         if not line.strip(_WHITESPACE):
             continue
         found_any = True
+        if len(line) > MAX_RECORD_BYTES:
+            yield _parse(line_number, line)
+            continue
         try:
             value = orjson.loads(line)
         except orjson.JSONDecodeError:
@@ -126,19 +129,32 @@ def _is_whole_record(line: bytes) -> bool:
         return False
 
 
+def _starts_new_record(open_containers: bytearray, line: bytes) -> bool:
+    """Whether a line that follows an unfinished value begins a record of its own.
+
+    It must be a whole record by itself. Inside an open object that settles it, as an object's
+    member can't start with `{` or `[`. Inside an open array it could be an element, so only a
+    line that starts at the margin counts: pretty-printers indent elements, NDJSON never indents.
+    """
+    if not _is_whole_record(line):
+        return False
+    return open_containers[-1:] == b"{" or line[:1] in _OPENERS
+
+
 def _scan(line_number: int, line: bytes, source: _Lines) -> Iterator[Record]:
     """The records in a line that is not one whole value, taking more lines while one is open.
 
-    An object left open at a line's end continues on the next line, unless that line is a whole
-    record by itself: then the open object was truncated, and is reported at its own line while
-    the next line loads as usual. A raw line break inside a string is never valid JSON, so it
-    ends a broken record there. Scanning only moves forward, so a long record costs linear time.
+    A value left open at a line's end continues on the next line, unless that line starts a new
+    record (see `_starts_new_record`): then the open value was truncated, and is reported at its
+    own line while the next line loads as usual. A raw line break inside a string is never
+    valid JSON, so it ends a broken record there. Scanning only moves forward, so a long record
+    costs linear time.
     """
     buffer = line
     line_offsets = [0]  # where each line of the buffer starts …
     line_numbers = [line_number]  # … and its number in the file
     start: int | None = None  # where the open value starts in the buffer
-    depth = 0
+    open_containers = bytearray()  # the opening brackets not yet closed, innermost last
     in_string = escaped = False
     position = 0
 
@@ -158,7 +174,7 @@ def _scan(line_number: int, line: bytes, source: _Lines) -> Iterator[Record]:
                     yield _parse(line_of(position), buffer[position:end])
                     position = end
                     continue
-                start, depth = position, 0
+                start = position
             if in_string:
                 if escaped:
                     escaped = False
@@ -169,13 +185,15 @@ def _scan(line_number: int, line: bytes, source: _Lines) -> Iterator[Record]:
                 elif byte == _NEWLINE:
                     yield _parse(line_of(start), buffer[start:position])
                     start, in_string = None, False
+                    open_containers.clear()
             elif byte == _QUOTE:
                 in_string = True
             elif byte in _OPENERS:
-                depth += 1
+                open_containers.append(byte)
             elif byte in _CLOSERS:
-                depth -= 1
-                if depth == 0:
+                if open_containers:
+                    open_containers.pop()
+                if not open_containers:
                     yield _parse(line_of(start), buffer[start : position + 1])
                     start = None
             position += 1
@@ -187,7 +205,7 @@ def _scan(line_number: int, line: bytes, source: _Lines) -> Iterator[Record]:
             if following is not None:
                 source.push_back(following)
             return
-        if _is_whole_record(following[1]):
+        if _starts_new_record(open_containers, following[1]):
             yield _parse(line_of(start), buffer[start:])
             source.push_back(following)
             return

@@ -41,7 +41,10 @@ class RawSourceResource(ConfigurableResource):
 
     def list_keys(self, prefix: str) -> list[str]:
         """Every key under `prefix`, sorted; a clear error when there is none, as COPY gives."""
-        keys = sorted(self._s3_keys(prefix) if self.is_s3 else self._local_keys(prefix))
+        try:
+            keys = sorted(self._s3_keys(prefix) if self.is_s3 else self._local_keys(prefix))
+        except self._s3_errors() as error:
+            raise SourceError(f"cannot list {self.uri(prefix)}: {error}") from None
         if not keys:
             raise SourceError(f"no files under {self.uri(prefix)}: nothing to load")
         return keys
@@ -63,7 +66,7 @@ class RawSourceResource(ConfigurableResource):
         try:
             with self.open(key) as handle:
                 return handle.read()
-        except (OSError, self._s3_missing_errors()) as error:
+        except (OSError, *self._s3_errors()) as error:
             raise SourceError(f"cannot read {self.uri(key)}: {error}") from None
 
     def _root(self) -> Path:
@@ -102,7 +105,7 @@ class RawSourceResource(ConfigurableResource):
                 yield item["Key"][len(root) :]
 
     @staticmethod
-    def _s3_missing_errors() -> type[Exception]:
-        from botocore.exceptions import ClientError
+    def _s3_errors() -> tuple[type[Exception], ...]:
+        from botocore.exceptions import BotoCoreError, ClientError
 
-        return ClientError
+        return ClientError, BotoCoreError

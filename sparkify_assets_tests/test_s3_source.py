@@ -1,0 +1,204 @@
+"""The raw files read from S3 (moto's S3 server over real HTTP): the same keys, bytes and errors
+as a local directory, unsigned reads of a public bucket, and a staging load straight from S3."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import boto3
+import pytest
+from dagster_aws.s3 import S3Resource
+from moto.server import ThreadedMotoServer
+
+from sparkify_assets.resources.source import RawSourceResource, SourceError
+from sparkify_assets.resources.warehouse import WarehouseResource
+from sparkify_assets.tables import STAGING_TABLES
+
+from .rawdata import JSONPATHS, event, ndjson, song
+
+EVENTS, SONGS = STAGING_TABLES
+BUCKET = "sparkify-raw"
+PUBLIC_BUCKET = "sparkify-public"
+ROOT = "data"
+REGION = "us-east-1"
+FAKE_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+}
+
+EVENTS_PER_DAY = {"2018-11-01": 2, "2018-11-02": 3, "2018-11-13": 4}
+LOG_FILES = {
+    f"log_data/2018/11/{day}-events.json": ndjson(
+        *(event(itemInSession=n, ts=1541030400000 + n) for n in range(count))
+    ).encode()
+    for day, count in EVENTS_PER_DAY.items()
+}
+SONG_FILES = {
+    f"song_data/A/B/C/TRABC{index:013d}.json": json.dumps(song(song_id=f"SO{index:016d}")).encode()
+    for index in range(4)
+}
+DECOYS = {
+    "log_data_old/x.json": ndjson(event(), event()).encode(),
+    "other/log_data/2018/11/2018-11-03-events.json": ndjson(event()).encode(),
+}
+OUTSIDE_ROOT = {f"{ROOT}lake/log_data/2018/11/2018-11-04-events.json": ndjson(event()).encode()}
+UPLOADED = {
+    **LOG_FILES,
+    **SONG_FILES,
+    **{key: text.encode() for key, text in JSONPATHS.items()},
+    **DECOYS,
+}
+
+
+@dataclass(frozen=True)
+class S3Server:
+    endpoint_url: str
+
+    def source(self, location: str = f"s3://{BUCKET}/{ROOT}", **s3: object) -> RawSourceResource:
+        resource = S3Resource(endpoint_url=self.endpoint_url, region_name=REGION, **s3)
+        return RawSourceResource(location=location, s3=resource)
+
+
+@pytest.fixture(scope="module")
+def s3_server() -> Iterator[S3Server]:
+    """moto's S3 on 127.0.0.1, holding the raw layout under s3://sparkify-raw/data/ and a copy
+    under a bucket whose policy lets anyone read it."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        endpoint_url = f"http://{host}:{port}"
+        with pytest.MonkeyPatch.context() as env:
+            for name, value in FAKE_CREDENTIALS.items():
+                env.setenv(name, value)
+            client = boto3.client("s3", endpoint_url=endpoint_url, region_name=REGION)
+            for bucket in (BUCKET, PUBLIC_BUCKET):
+                client.create_bucket(Bucket=bucket)
+                for key, body in UPLOADED.items():
+                    client.put_object(Bucket=bucket, Key=f"{ROOT}/{key}", Body=body)
+            for key, body in OUTSIDE_ROOT.items():
+                client.put_object(Bucket=BUCKET, Key=key, Body=body)
+            client.put_bucket_policy(
+                Bucket=PUBLIC_BUCKET,
+                Policy=json.dumps(
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Sid": "PublicRead",
+                                "Effect": "Allow",
+                                "Principal": "*",
+                                "Action": ["s3:GetObject", "s3:ListBucket"],
+                                "Resource": [
+                                    f"arn:aws:s3:::{PUBLIC_BUCKET}",
+                                    f"arn:aws:s3:::{PUBLIC_BUCKET}/*",
+                                ],
+                            }
+                        ],
+                    }
+                ),
+            )
+        yield S3Server(endpoint_url)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(autouse=True)
+def fake_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """Signed reads use fake keys from the environment, and never any file of real ones."""
+    for name, value in FAKE_CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.mark.parametrize("location", [f"s3://{BUCKET}/{ROOT}", f"s3://{BUCKET}/{ROOT}/"])
+def test_listing_gives_exactly_the_keys_under_the_prefix_relative_to_the_root_sorted(
+    s3_server: S3Server, location: str
+):
+    source = s3_server.source(location)
+    assert source.is_s3
+    expected = sorted(LOG_FILES)
+    assert source.list_keys("log_data/") == expected
+    assert source.list_keys("song_data/") == sorted(SONG_FILES)
+
+
+def test_a_key_is_addressed_as_an_s3_uri_under_the_root(s3_server: S3Server):
+    source = s3_server.source(f"s3://{BUCKET}/{ROOT}/")
+    key = next(iter(LOG_FILES))
+    assert source.uri(key) == f"s3://{BUCKET}/{ROOT}/{key}"
+    assert source.uri("log_data/") == f"s3://{BUCKET}/{ROOT}/log_data/"
+
+
+def test_open_streams_the_bytes_of_the_object(s3_server: S3Server):
+    source = s3_server.source()
+    for key in [*LOG_FILES, *SONG_FILES]:
+        with source.open(key) as handle:
+            pieces = list(iter(lambda handle=handle: handle.read(7), b""))
+        assert len(pieces) > 1
+        assert b"".join(pieces) == UPLOADED[key]
+
+
+def test_read_gives_the_whole_object(s3_server: S3Server):
+    assert s3_server.source().read("log_json_path.json") == JSONPATHS["log_json_path.json"].encode()
+
+
+def test_reading_a_missing_key_is_a_source_error_naming_its_s3_uri(s3_server: S3Server):
+    source = s3_server.source()
+    with pytest.raises(SourceError) as failure:
+        source.read("log_data/2018/11/missing.json")
+    assert f"s3://{BUCKET}/{ROOT}/log_data/2018/11/missing.json" in str(failure.value)
+
+
+def test_a_bucket_that_does_not_exist_is_a_source_error_naming_it(s3_server: S3Server):
+    with pytest.raises(SourceError, match="cannot list s3://no-such-bucket/data/log_data/"):
+        s3_server.source("s3://no-such-bucket/data").list_keys("log_data/")
+
+
+@pytest.mark.parametrize("prefix", ["nothing/", "log_data/2019/"])
+def test_a_prefix_with_no_objects_is_a_source_error_saying_there_are_no_files(
+    s3_server: S3Server, prefix: str
+):
+    with pytest.raises(SourceError) as failure:
+        s3_server.source().list_keys(prefix)
+    assert f"no files under s3://{BUCKET}/{ROOT}/{prefix}" in str(failure.value)
+
+
+def test_a_public_bucket_can_be_listed_and_read_without_any_credentials(
+    s3_server: S3Server, monkeypatch: pytest.MonkeyPatch
+):
+    for name in FAKE_CREDENTIALS:
+        monkeypatch.delenv(name)
+    assert boto3.session.Session().get_credentials() is None  # nothing could sign a request
+    source = s3_server.source(f"s3://{PUBLIC_BUCKET}/{ROOT}", use_unsigned_session=True)
+    assert source.list_keys("log_data/") == sorted(LOG_FILES)
+    key = sorted(SONG_FILES)[0]
+    assert source.read(key) == SONG_FILES[key]
+
+
+def _row_count(warehouse: WarehouseResource, table: str) -> int:
+    with warehouse.session() as session:
+        return session.state(table).row_count
+
+
+def test_staging_loads_from_s3_load_every_record_under_each_prefix_and_nothing_else(
+    s3_server: S3Server, warehouse: WarehouseResource
+):
+    source = s3_server.source()
+    events = warehouse.load_staging(EVENTS, source)
+    songs = warehouse.load_staging(SONGS, source)
+
+    assert events.source == f"s3://{BUCKET}/{ROOT}/log_data/"
+    assert events.result.files == len(LOG_FILES)
+    assert events.result.errors == []
+    assert _row_count(warehouse, "staging_events") == sum(EVENTS_PER_DAY.values())
+    assert songs.result.errors == []
+    assert _row_count(warehouse, "staging_songs") == len(SONG_FILES)
+    with warehouse.session() as session:
+        session.cursor.execute("SELECT song_id FROM staging_songs ORDER BY song_id")
+        loaded_ids = [row[0] for row in session.cursor.fetchall()]
+    assert loaded_ids == sorted(json.loads(body)["song_id"] for body in SONG_FILES.values())

@@ -1,0 +1,195 @@
+"""The SQL files and the only thing ever substituted into them (a checked, quoted identifier),
+and the SPARKIFY_* settings with their defaults and their refusals."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from sparkify_assets.settings import REDSHIFT_MAXERROR_LIMIT, Settings, SettingsError
+from sparkify_assets.sql import SQL_DIR, SqlTemplateError, quote_identifier, read_sql, statement
+from sparkify_assets.tables import ALL_TABLES, META_TABLES, STAGING_TABLES, STAR_TABLES, StarTable
+
+KNOWN_PLACEHOLDERS = {"table", "schema", "key", "column", "child", "parent", "parent_key"}
+SQL_FILES = sorted(SQL_DIR.rglob("*.sql"))
+
+
+# --- identifiers ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["users", "staging_events", "_private", "t2", "public", "a", "a" * 63]
+)
+def test_a_lower_case_identifier_is_accepted_and_double_quoted(name: str):
+    assert quote_identifier(name) == f'"{name}"'
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        'x"; DROP TABLE users; --',
+        "users; DROP TABLE users",
+        'a"b',
+        "a b",
+        "Users",
+        "USERS",
+        "",
+        "a" * 64,
+        "1users",
+        "users\n",
+        "public.users",
+        "naïve",
+        "user-id",
+    ],
+)
+def test_an_identifier_that_could_smuggle_sql_or_is_not_lower_case_is_refused(name: str):
+    with pytest.raises(SqlTemplateError):
+        quote_identifier(name)
+
+
+def test_a_statement_gets_its_placeholders_filled_with_quoted_identifiers():
+    text = statement("common/count_rows", table="songplays")
+    assert '"songplays"' in text
+    assert "{" not in text
+
+
+def test_a_statement_refuses_a_missing_identifier():
+    with pytest.raises(SqlTemplateError, match="table"):
+        statement("common/count_rows")
+
+
+def test_a_statement_refuses_an_identifier_it_does_not_take():
+    with pytest.raises(SqlTemplateError, match="schema"):
+        statement("common/count_rows", table="users", schema="public")
+
+
+def test_a_statement_refuses_an_unsafe_identifier_value():
+    with pytest.raises(SqlTemplateError):
+        statement("common/count_rows", table='users"; DROP TABLE users; --')
+
+
+def test_a_statement_that_does_not_exist_is_a_clear_error():
+    with pytest.raises(FileNotFoundError, match="no_such_statement"):
+        read_sql("common/no_such_statement")
+
+
+# --- the SQL files ----------------------------------------------------------------------------
+
+
+def test_the_sql_directory_holds_sql_files():
+    assert SQL_FILES, f"no .sql files under {SQL_DIR}"
+
+
+@pytest.mark.parametrize("path", SQL_FILES, ids=lambda path: path.relative_to(SQL_DIR).as_posix())
+def test_every_sql_file_uses_only_known_placeholder_names(path: Path):
+    text = path.read_text(encoding="utf-8")
+    # Any {…} at all, even one the substitution pattern would not see (e.g. {Table}).
+    used = set(re.findall(r"\{([^{}\s]*)\}", text))
+    assert used <= KNOWN_PLACEHOLDERS, f"{path}: unknown placeholders {used - KNOWN_PLACEHOLDERS}"
+
+
+@pytest.mark.parametrize("table", ALL_TABLES, ids=lambda table: table.name)
+def test_every_table_has_a_create_file_that_creates_that_table(table):
+    text = read_sql(table.create_sql)
+    assert re.search(rf"CREATE TABLE IF NOT EXISTS\s+\"?{table.name}\"?\s*\(", text), text
+
+
+@pytest.mark.parametrize("table", STAR_TABLES, ids=lambda table: table.name)
+def test_every_star_table_has_an_insert_file_that_fills_that_table(table: StarTable):
+    text = read_sql(table.insert_sql)
+    assert re.search(rf"INSERT INTO\s+\"?{table.name}\"?[\s(]", text, re.IGNORECASE), text
+
+
+def test_the_table_lists_cover_meta_staging_and_star_tables_once_each():
+    names = [table.name for table in ALL_TABLES]
+    assert len(names) == len(set(names))
+    assert set(names) == {t.name for t in (*META_TABLES, *STAGING_TABLES, *STAR_TABLES)}
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+
+def test_settings_default_to_a_local_home_with_the_sample_as_source():
+    settings = Settings.from_env({})
+    assert settings.home == Path(".sparkify")
+    assert Path(settings.source) == Path(".sparkify") / "sample"
+    assert settings.schema == "public"
+    assert settings.maxerror == 0
+    assert settings.s3_unsigned is False
+    assert settings.s3_endpoint_url is None
+    assert settings.warehouse_url_set is False
+
+
+def test_the_default_source_follows_sparkify_home():
+    settings = Settings.from_env({"SPARKIFY_HOME": "/srv/sparkify"})
+    assert settings.home == Path("/srv/sparkify")
+    assert Path(settings.source) == Path("/srv/sparkify/sample")
+
+
+def test_settings_take_the_values_they_are_given():
+    settings = Settings.from_env(
+        {
+            "SPARKIFY_SOURCE": "s3://udacity-dend/",
+            "SPARKIFY_SCHEMA": "run_42",
+            "SPARKIFY_MAXERROR": "10",
+            "SPARKIFY_S3_UNSIGNED": "true",
+            "SPARKIFY_S3_ENDPOINT_URL": "http://127.0.0.1:9000",
+            "SPARKIFY_WAREHOUSE_URL": "postgresql://u@h/db",
+        }
+    )
+    assert settings.source == "s3://udacity-dend/"
+    assert settings.schema == "run_42"
+    assert settings.maxerror == 10
+    assert settings.s3_unsigned is True
+    assert settings.s3_endpoint_url == "http://127.0.0.1:9000"
+    assert settings.warehouse_url_set is True
+
+
+@pytest.mark.parametrize("schema", ["public; drop", 'x"; DROP TABLE users; --', "Public", "1st"])
+def test_an_unsafe_schema_is_refused_naming_sparkify_schema(schema: str):
+    with pytest.raises(SettingsError, match="SPARKIFY_SCHEMA"):
+        Settings.from_env({"SPARKIFY_SCHEMA": schema})
+
+
+@pytest.mark.parametrize("maxerror", ["ten", "1.5", "-1", str(REDSHIFT_MAXERROR_LIMIT + 1), "1e3"])
+def test_a_maxerror_that_is_not_a_whole_number_from_0_to_100000_is_refused_naming_it(
+    maxerror: str,
+):
+    with pytest.raises(SettingsError, match="SPARKIFY_MAXERROR"):
+        Settings.from_env({"SPARKIFY_MAXERROR": maxerror})
+
+
+def test_maxerror_accepts_redshifts_limit_of_100000():
+    assert REDSHIFT_MAXERROR_LIMIT == 100_000
+    assert Settings.from_env({"SPARKIFY_MAXERROR": "100000"}).maxerror == 100_000
+
+
+@pytest.mark.parametrize(
+    ("text", "unsigned"),
+    [
+        ("true", True),
+        ("1", True),
+        ("yes", True),
+        (" TRUE ", True),
+        ("false", False),
+        ("0", False),
+        ("no", False),
+        ("", False),
+    ],
+)
+def test_s3_unsigned_reads_the_usual_spellings_of_true_and_false(text: str, unsigned: bool):
+    assert Settings.from_env({"SPARKIFY_S3_UNSIGNED": text}).s3_unsigned is unsigned
+
+
+@pytest.mark.parametrize("text", ["maybe", "2", "on please"])
+def test_a_bad_s3_unsigned_is_refused_naming_it(text: str):
+    with pytest.raises(SettingsError, match="SPARKIFY_S3_UNSIGNED"):
+        Settings.from_env({"SPARKIFY_S3_UNSIGNED": text})
+
+
+@pytest.mark.parametrize("share", ["lots", "-0.1", "1.5", "nan"])
+def test_a_min_match_share_outside_0_to_1_is_refused_naming_it(share: str):
+    with pytest.raises(SettingsError, match="SPARKIFY_MIN_MATCH_SHARE"):
+        Settings.from_env({"SPARKIFY_MIN_MATCH_SHARE": share})
