@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -77,7 +78,11 @@ def _run(settings: Settings, job_name: str) -> int:
         print(f"No raw data at {source}: generating a sample dataset there first.")
         _generate(source, 100, 1000, 30, 42)
     started = time.monotonic()
-    with DagsterInstance.ephemeral() as instance:
+    # Runs go to DAGSTER_HOME's instance when there is one, so the UI shows them too.
+    instance_context = (
+        DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
+    )
+    with instance_context as instance:
         result = defs.resolve_job_def(job_name).execute_in_process(
             instance=instance,
             raise_on_error=False,
