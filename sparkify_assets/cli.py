@@ -30,7 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     run.add_argument("--job", default="sparkify_etl")
 
-    commands.add_parser("summary", help="print every table's row count and the load errors")
+    commands.add_parser("summary", help="print every table's row count")
     commands.add_parser("stop", help="stop the embedded PostgreSQL (it keeps running otherwise)")
 
     args = parser.parse_args(argv)
@@ -74,7 +74,9 @@ def _run(settings: Settings, job_name: str) -> int:
     from .definitions import defs
 
     source = Path(settings.source)
-    if not settings.source.startswith("s3://") and not source.exists():
+    if settings.source_is_default and not source.exists():
+        # Only the default location is filled in: a mistyped SPARKIFY_SOURCE must not quietly
+        # load made-up data (the staging step reports it missing instead).
         print(f"No raw data at {source}: generating a sample dataset there first.")
         _generate(source, 100, 1000, 30, 42)
     started = time.monotonic()

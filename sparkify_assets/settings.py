@@ -24,6 +24,7 @@ class SettingsError(ValueError):
 class Settings:
     home: Path
     source: str
+    source_is_default: bool  # SPARKIFY_SOURCE unset: the sample data under SPARKIFY_HOME
     warehouse_url_set: bool
     schema: str
     maxerror: int
@@ -42,6 +43,7 @@ class Settings:
         return cls(
             home=home,
             source=environ.get("SPARKIFY_SOURCE") or str(home / "sample"),
+            source_is_default=not environ.get("SPARKIFY_SOURCE"),
             warehouse_url_set=bool(environ.get("SPARKIFY_WAREHOUSE_URL")),
             schema=schema,
             maxerror=_number(environ, "SPARKIFY_MAXERROR", "0", int, 0, REDSHIFT_MAXERROR_LIMIT),

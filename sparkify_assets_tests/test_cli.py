@@ -23,12 +23,14 @@ def sparkify(*args: str, **variables: str) -> subprocess.CompletedProcess[str]:
 def test_run_makes_sample_data_when_there_is_none_and_prints_a_summary(
     tmp_path: Path, postgres_home: Path, schema: str, warehouse
 ):
-    source = tmp_path / "sample"
-    completed = sparkify(
-        "run",
-        SPARKIFY_HOME=str(postgres_home),
-        SPARKIFY_SCHEMA=schema,
-        SPARKIFY_SOURCE=str(source),
+    source = postgres_home / "sample"  # the default SPARKIFY_SOURCE
+    environment = {k: v for k, v in os.environ.items() if k != "SPARKIFY_SOURCE"}
+    completed = subprocess.run(
+        [SPARKIFY, "run"],
+        env={**environment, "SPARKIFY_HOME": str(postgres_home), "SPARKIFY_SCHEMA": schema},
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert completed.returncode == 0, completed.stderr[-3000:]
     assert "generating a sample dataset" in completed.stdout
@@ -61,3 +63,19 @@ def test_a_bad_setting_is_a_one_line_error_not_a_traceback(tmp_path: Path):
     assert completed.returncode == 2
     assert "SPARKIFY_MAXERROR='lots' is not a whole number" in completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+def test_a_source_that_does_not_exist_fails_the_run_instead_of_loading_sample_data(
+    tmp_path: Path, postgres_home: Path, schema: str, warehouse
+):
+    missing = tmp_path / "real_sparkfy"  # a typo of the real folder's name
+    completed = sparkify(
+        "run",
+        SPARKIFY_HOME=str(postgres_home),
+        SPARKIFY_SCHEMA=schema,
+        SPARKIFY_SOURCE=str(missing),
+    )
+    assert completed.returncode == 1
+    assert not missing.exists()
+    assert f"raw data directory {missing} does not exist" in completed.stdout + completed.stderr
+    assert "Run FAILED" in completed.stdout

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from sparkify_assets.resources.source import SourceError
+from sparkify_assets.resources.source import RawSourceResource, SourceError
 from sparkify_assets.resources.warehouse import LoadFailed, WarehouseResource
 from sparkify_assets.tables import STAGING_TABLES
 
@@ -181,3 +182,62 @@ def test_reloading_the_same_files_gives_the_same_rows(warehouse, raw_files: RawF
     first = _staged(warehouse, "staging_events", "*")
     warehouse.load_staging(EVENTS, source)
     assert _staged(warehouse, "staging_events", "*") == first
+
+
+def test_a_file_that_vanishes_during_a_load_fails_it_with_the_files_name(
+    warehouse, raw_files: RawFiles, monkeypatch: pytest.MonkeyPatch
+):
+    source = raw_files(log_files(("2018-11-01", [event()]), ("2018-11-02", [event()])))
+    warehouse.load_staging(EVENTS, source)
+    keys = source.list_keys("log_data/")
+    (Path(source.location) / keys[1]).unlink()
+    # The listing was taken before the file went away, as it is in a real race.
+    monkeypatch.setattr(RawSourceResource, "list_keys", lambda self, prefix: keys)
+
+    with pytest.raises(SourceError, match=f"cannot read .*{keys[1]}"):
+        warehouse.load_staging(EVENTS, source)
+    assert _staged(warehouse, "staging_events", "COUNT(*)") == [(2,)]
+
+
+def test_two_loads_of_one_table_at_once_never_double_it(
+    warehouse, raw_files: RawFiles, monkeypatch: pytest.MonkeyPatch
+):
+    import threading
+    import time
+
+    source = raw_files(log_files(("2018-11-01", [event(itemInSession=n) for n in range(50)])))
+    warehouse.load_staging(EVENTS, source)  # the schema and tables exist before the race
+    original_open = RawSourceResource.open
+    failures: list[BaseException] = []
+
+    def load() -> None:
+        try:
+            warehouse.load_staging(EVENTS, source)
+        except BaseException as error:
+            failures.append(error)
+
+    def slow_open(self, key):
+        time.sleep(0.3)  # keep both loads inside their transactions at the same time
+        return original_open(self, key)
+
+    monkeypatch.setattr(RawSourceResource, "open", slow_open)
+    loads = [threading.Thread(target=load) for _ in "ab"]
+    for load in loads:
+        load.start()
+    for load in loads:
+        load.join()
+    assert failures == []
+    assert _staged(warehouse, "staging_events", "COUNT(*)") == [(50,)]
+
+
+def test_a_password_in_the_warehouse_url_never_appears_in_a_connection_error(warehouse):
+    from sparkify_assets.resources.warehouse import WarehouseUnreachable
+
+    secret = "Tops3cr%t"
+    unreachable = warehouse.model_copy(
+        update={"warehouse_url": f"postgresql://user:{secret}@127.0.0.1:1/db"}
+    )
+    with pytest.raises(WarehouseUnreachable) as failure, unreachable.session():
+        pass
+    assert secret not in str(failure.value)
+    assert "SPARKIFY_WAREHOUSE_URL" in str(failure.value)

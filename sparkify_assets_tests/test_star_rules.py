@@ -222,3 +222,17 @@ def test_rebuilding_any_table_gives_identical_contents(warehouse, raw_files):
         warehouse.rebuild_star(table)
     after = {t.name: rows(warehouse, f"SELECT * FROM {t.name} ORDER BY 1") for t in STAR_TABLES}
     assert after == before
+
+
+def test_a_play_without_session_item_or_time_is_left_out_instead_of_failing_the_build(
+    warehouse, raw_files
+):
+    events = [
+        event(itemInSession=0),
+        event(itemInSession=1, sessionId=""),
+        event(itemInSession=2, ts=""),
+    ]
+    build(warehouse, raw_files, events, [song()])
+    assert rows(warehouse, "SELECT COUNT(*) FROM songplays") == [(1,)]
+    with warehouse.session() as session:
+        assert session.fetch_one("checks/songplays_vs_events") == (1, 1, 2)

@@ -125,6 +125,11 @@ def load_json_files(
     )
     try:
         cursor.copy_expert(copy_statement, stream, size=1 << 20)
+    except Exception:
+        # psycopg2 reports a failure inside read() as a cancelled COPY; raise the real cause.
+        if stream.failure is not None:
+            raise stream.failure from None
+        raise
     finally:
         stream.close()
     if not stream.exceeded_maxerror and cursor.rowcount != stream.progress.rows_loaded:
@@ -160,8 +165,16 @@ class _CopyStream:
         self.progress = progress
         self.errors: list[LoadError] = []
         self.exceeded_maxerror = False
+        self.failure: BaseException | None = None
 
     def read(self, size: int = -1) -> bytes:
+        try:
+            return self._next_data()
+        except BaseException as error:
+            self.failure = error
+            raise
+
+    def _next_data(self) -> bytes:
         if self.exceeded_maxerror:
             return b""
         for batch in self._batches:

@@ -39,14 +39,28 @@ def read_chunks(stream: Any) -> Iterator[bytes]:
 
 
 def iter_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """Lines of a byte stream without their line breaks, in bounded memory."""
-    rest = b""
+    """Lines of a byte stream without their line breaks, in bounded memory.
+
+    A line longer than Redshift's 4 MB record limit is cut just past the limit (it will be
+    rejected for its size anyway), so one endless line can't exhaust memory.
+    """
+    pending: list[bytes] = []  # the unfinished line, in pieces, at most ~4 MB + one chunk
+    pending_size = 0
     for chunk in chunks:
-        lines = (rest + chunk).split(b"\n")
-        rest = lines.pop()
+        if b"\n" not in chunk:
+            if pending_size <= MAX_RECORD_BYTES:
+                pending.append(chunk)
+                pending_size += len(chunk)
+            continue
+        lines = chunk.split(b"\n")
+        if pending:
+            head = b"" if pending_size > MAX_RECORD_BYTES else lines[0]
+            lines[0] = b"".join(pending) + head
+        tail = lines.pop()
         yield from lines
-    if rest:
-        yield rest
+        pending, pending_size = [tail], len(tail)
+    if pending_size:
+        yield b"".join(pending)
 
 
 def iter_records(lines: Iterable[bytes]) -> Iterator[Record]:
@@ -129,16 +143,18 @@ def _is_whole_record(line: bytes) -> bool:
         return False
 
 
-def _starts_new_record(open_containers: bytearray, line: bytes) -> bool:
-    """Whether a line that follows an unfinished value begins a record of its own.
+def _starts_new_record(open_containers: bytearray, open_text: bytes, line: bytes) -> bool:
+    """Whether a whole-record line that follows an unfinished value begins a record of its own.
 
-    It must be a whole record by itself. Inside an open object that settles it, as an object's
-    member can't start with `{` or `[`. Inside an open array it could be an element, so only a
-    line that starts at the margin counts: pretty-printers indent elements, NDJSON never indents.
+    JSON's grammar decides: the line continues the open value only where a value may come next,
+    after `:`, after `[`, or after `,` inside an array. Anywhere else (a key is due, or the value
+    just ended) a line starting with `{` or `[` can't continue it, so the open value was cut off.
     """
     if not _is_whole_record(line):
         return False
-    return open_containers[-1:] == b"{" or line[:1] in _OPENERS
+    last = open_text.rstrip(_WHITESPACE)[-1:]
+    value_due = last in (b":", b"[") or (last == b"," and open_containers[-1:] == b"[")
+    return not value_due
 
 
 def _scan(line_number: int, line: bytes, source: _Lines) -> Iterator[Record]:
@@ -205,7 +221,7 @@ def _scan(line_number: int, line: bytes, source: _Lines) -> Iterator[Record]:
             if following is not None:
                 source.push_back(following)
             return
-        if _starts_new_record(open_containers, following[1]):
+        if _starts_new_record(open_containers, buffer[-64:], following[1]):
             yield _parse(line_of(start), buffer[start:])
             source.push_back(following)
             return

@@ -51,23 +51,22 @@ class RawSourceResource(ConfigurableResource):
 
     @contextmanager
     def open(self, key: str) -> Iterator[IO[bytes]]:
-        if self.is_s3:
-            bucket, root = self._bucket_and_root()
-            body = self.s3.get_client().get_object(Bucket=bucket, Key=root + key)["Body"]
-            try:
-                yield body
-            finally:
-                body.close()
-        else:
-            with open(self._root() / key, "rb") as handle:
-                yield handle
-
-    def read(self, key: str) -> bytes:
         try:
-            with self.open(key) as handle:
-                return handle.read()
+            if self.is_s3:
+                bucket, root = self._bucket_and_root()
+                handle = self.s3.get_client().get_object(Bucket=bucket, Key=root + key)["Body"]
+            else:
+                handle = open(self._root() / key, "rb")  # noqa: SIM115 (closed below)
         except (OSError, *self._s3_errors()) as error:
             raise SourceError(f"cannot read {self.uri(key)}: {error}") from None
+        try:
+            yield handle
+        finally:
+            handle.close()
+
+    def read(self, key: str) -> bytes:
+        with self.open(key) as handle:
+            return handle.read()
 
     def _root(self) -> Path:
         root = Path(self.location).expanduser()

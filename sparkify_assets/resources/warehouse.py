@@ -35,6 +35,10 @@ Report = Callable[[str], None]
 FIRST_ERRORS_SHOWN = 5
 
 
+class WarehouseUnreachable(RuntimeError):
+    """The configured warehouse refused or could not take a connection."""
+
+
 class LoadFailed(RuntimeError):
     """A staging load rejected more records than MAXERROR allows; nothing was changed."""
 
@@ -124,7 +128,15 @@ class WarehouseResource(RedshiftClientResource):
 
     def _connect(self) -> Any:
         if self.warehouse_url:
-            return psycopg2.connect(self.warehouse_url, application_name="sparkify")
+            try:
+                return psycopg2.connect(self.warehouse_url, application_name="sparkify")
+            except psycopg2.Error as error:
+                # libpq quotes the parts of a DSN it can't parse, password included: say only
+                # what failed, never the driver's text.
+                raise WarehouseUnreachable(
+                    f"cannot connect to the PostgreSQL in SPARKIFY_WAREHOUSE_URL "
+                    f"({type(error).__name__}; check the URL's host, port, user and password)"
+                ) from None
         if self.host:
             return psycopg2.connect(**self.get_client().conn_args, application_name="sparkify")
         return psycopg2.connect(embedded_postgres_dsn(Path(self.home)), application_name="sparkify")
@@ -165,6 +177,7 @@ class WarehouseResource(RedshiftClientResource):
         prefix_uri = source.uri(table.prefix)
         with self.session() as session:
             session.create(*META_TABLES, table)
+            session.execute("common/lock_table", table=table.name)
             session.execute("common/delete_all", table=table.name)
             result = load_json_files(
                 session.cursor,
@@ -193,6 +206,7 @@ class WarehouseResource(RedshiftClientResource):
         """Replace the table's rows by its INSERT … SELECT; readers see old or new, never half."""
         with self.session() as session:
             session.create(table)
+            session.execute("common/lock_table", table=table.name)
             session.execute("functions/repair_text")
             session.execute("common/delete_all", table=table.name)
             session.execute(table.insert_sql)
@@ -233,7 +247,8 @@ def _record_load(
             "finished_at": _now(),
             "files": result.files,
             "records_read": result.records_read,
-            "rows_loaded": 0 if status == "failed" else result.rows_loaded,
+            # On a failed load these rows were rolled back; they are kept so the counts reconcile.
+            "rows_loaded": result.rows_loaded,
             "rejected": len(result.errors),
             "maxerror": maxerror,
         },

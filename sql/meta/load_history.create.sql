@@ -1,5 +1,6 @@
 -- One row per load attempt of a staging table, committed or failed, with the counts that must
--- reconcile: rows_loaded + rejected = records_read.
+-- reconcile: rows_loaded + rejected = records_read. A failed load's rows_loaded were converted
+-- and then rolled back with it; only status = 'committed' rows are in the table.
 CREATE TABLE IF NOT EXISTS load_history (
     load_id      VARCHAR(64)   NOT NULL PRIMARY KEY,
     tbl_name     VARCHAR(128)  NOT NULL,

@@ -22,8 +22,11 @@ WITH plays AS (
             ORDER BY ts, song, artist, length, level, location, user_agent
         ) AS copy_number
     FROM staging_events
-    WHERE page = 'NextSong'
+    WHERE page = 'NextSong'  -- a play: the same rule as checks/songplays_vs_events.sql
       AND user_id IS NOT NULL
+      AND session_id IS NOT NULL
+      AND item_in_session IS NOT NULL
+      AND ts IS NOT NULL
 ),
 song_identities AS (
     SELECT title, artist_name, duration, MIN(song_id) AS song_id
