@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -202,9 +204,6 @@ def test_a_file_that_vanishes_during_a_load_fails_it_with_the_files_name(
 def test_two_loads_of_one_table_at_once_never_double_it(
     warehouse, raw_files: RawFiles, monkeypatch: pytest.MonkeyPatch
 ):
-    import threading
-    import time
-
     source = raw_files(log_files(("2018-11-01", [event(itemInSession=n) for n in range(50)])))
     warehouse.load_staging(EVENTS, source)  # the schema and tables exist before the race
     original_open = RawSourceResource.open

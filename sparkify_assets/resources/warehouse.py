@@ -89,6 +89,11 @@ class Session:
         for table in tables:
             self.execute(table.create_sql)
 
+    def empty_for_rewrite(self, table: str) -> None:
+        """Delete every row, after locking out other writers of the table until commit."""
+        self.execute("common/lock_table", table=table)
+        self.execute("common/delete_all", table=table)
+
     def copy_rows(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
         data = "".join(copy_text_row(row) for row in rows).encode("utf-8")
         self.cursor.copy_expert(statement("common/copy_from_stdin", table=table), BytesIO(data))
@@ -177,8 +182,7 @@ class WarehouseResource(RedshiftClientResource):
         prefix_uri = source.uri(table.prefix)
         with self.session() as session:
             session.create(*META_TABLES, table)
-            session.execute("common/lock_table", table=table.name)
-            session.execute("common/delete_all", table=table.name)
+            session.empty_for_rewrite(table.name)
             result = load_json_files(
                 session.cursor,
                 statement("common/copy_from_stdin", table=table.name),
@@ -206,9 +210,8 @@ class WarehouseResource(RedshiftClientResource):
         """Replace the table's rows by its INSERT … SELECT; readers see old or new, never half."""
         with self.session() as session:
             session.create(table)
-            session.execute("common/lock_table", table=table.name)
+            session.empty_for_rewrite(table.name)
             session.execute("functions/repair_text")
-            session.execute("common/delete_all", table=table.name)
             session.execute(table.insert_sql)
             return session.state(table.name)
 
