@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .settings import Settings, SettingsError
+from .settings import Settings, SettingsError, load_settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,10 +32,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     commands.add_parser("summary", help="print every table's row count")
     commands.add_parser("stop", help="stop the embedded PostgreSQL (it keeps running otherwise)")
+    _add_cluster_commands(commands)
 
     args = parser.parse_args(argv)
+    if args.command == "cluster":
+        return _cluster(args)
     try:
-        settings = Settings.from_env()
+        settings = load_settings()
     except SettingsError as error:
         parser.exit(2, f"sparkify: {error}\n")
     if args.command == "generate":
@@ -53,6 +56,92 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 0
     _print_tables()
+    return 0
+
+
+def _add_cluster_commands(commands: argparse._SubParsersAction) -> None:
+    cluster = commands.add_parser(
+        "cluster",
+        help="create, show or delete the Redshift cluster in AWS (it costs money while it runs)",
+        description="AWS region: SPARKIFY_REGION (default us-west-2). Password for `up`: "
+        "REDSHIFT_PASSWORD.",
+    )
+    actions = cluster.add_subparsers(dest="action", required=True)
+    up = actions.add_parser("up", help="create the role, security group and cluster; write dwh.cfg")
+    up.add_argument(
+        "--allow-from", required=True, metavar="CIDR", help="the only network that may connect"
+    )
+    up.add_argument("--node-type", help="default dc2.large")
+    up.add_argument("--nodes", type=int, help="default 4")
+    up.add_argument("--config", type=Path, default=Path("dwh.cfg"), help="default dwh.cfg")
+    up.add_argument(
+        "--allow-anywhere", action="store_true", help="let --allow-from be 0.0.0.0/0 or ::/0"
+    )
+    status = actions.add_parser("status", help="show the cluster, role and security group")
+    down = actions.add_parser("down", help="delete the cluster, security group and role")
+    down.add_argument("--final-snapshot", metavar="ID", help="keep a snapshot of the data")
+    for action in (up, status, down):
+        action.add_argument("--identifier", help="the cluster's name (default sparkify)")
+
+
+def _cluster(args: argparse.Namespace) -> int:
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
+
+    from .cluster import ClusterError, ClusterSpecError
+    from .dwh_config import DwhConfigError
+
+    password = os.environ.get("REDSHIFT_PASSWORD", "")
+    try:
+        return _cluster_action(args, password)
+    except (ClusterSpecError, DwhConfigError) as error:
+        print(f"sparkify: {error}", file=sys.stderr)
+        return 2
+    except (ClientError, BotoCoreError, TimeoutError, ClusterError) as error:
+        hint = " (configure AWS credentials, e.g. AWS_PROFILE)"
+        message = " ".join(str(error).split()) + (
+            hint if isinstance(error, NoCredentialsError) else ""
+        )
+        if password:
+            message = message.replace(password, "********")
+        print(f"sparkify: {message}", file=sys.stderr)
+        return 1
+
+
+def _cluster_action(args: argparse.Namespace, password: str) -> int:
+    from .cluster import ClusterSpec, ClusterSpecError, cluster_down, cluster_status, cluster_up
+
+    poll_text = os.environ.get("SPARKIFY_CLUSTER_POLL_SECONDS") or "15"
+    try:
+        poll_seconds = float(poll_text)
+    except ValueError:
+        poll_seconds = -1.0
+    if not poll_seconds >= 0:
+        raise ClusterSpecError(f"SPARKIFY_CLUSTER_POLL_SECONDS={poll_text!r} is not a number ≥ 0")
+    options = {
+        "identifier": args.identifier,
+        "node_type": getattr(args, "node_type", None),
+        "nodes": getattr(args, "nodes", None),
+        "region": os.environ.get("SPARKIFY_REGION") or None,
+    }
+    spec = ClusterSpec(**{name: value for name, value in options.items() if value is not None})
+    if args.action == "status":
+        print(cluster_status(spec).describe())
+    elif args.action == "down":
+        cluster_down(spec, poll_seconds=poll_seconds, final_snapshot=args.final_snapshot)
+    else:
+        if not password:
+            raise ClusterSpecError(
+                "set REDSHIFT_PASSWORD to the master user's password first (it is never written "
+                "to dwh.cfg)"
+            )
+        cluster_up(
+            spec,
+            password=password,
+            allow_cidr=args.allow_from,
+            allow_anywhere=args.allow_anywhere,
+            config_path=args.config,
+            poll_seconds=poll_seconds,
+        )
     return 0
 
 

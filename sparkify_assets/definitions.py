@@ -11,12 +11,13 @@ from dagster import (
 )
 from dagster_aws.s3 import S3Resource
 
-from .assets import staging_assets, star_assets
+from .assets import build_staging_assets, build_star_assets
 from .checks import build_checks
 from .jobs import reset_warehouse
 from .resources.source import RawSourceResource
 from .resources.warehouse import WarehouseResource
-from .settings import Settings
+from .settings import Settings, load_settings
+from .targets import Target
 
 # One process for the whole run: each step is a few SQL statements, so the default
 # process-per-step executor would spend more time starting Python than loading data.
@@ -30,20 +31,12 @@ sparkify_etl = define_asset_job(
 
 def build_definitions(settings: Settings) -> Definitions:
     return Definitions(
-        assets=[*staging_assets, *star_assets],
+        assets=[*build_staging_assets(settings.target), *build_star_assets(settings.target)],
         asset_checks=build_checks(settings.min_match_share),
         jobs=[sparkify_etl, reset_warehouse],
         executor=in_process_executor,
         resources={
-            "warehouse": WarehouseResource(
-                # An EnvVar, not its value, so the URL's password never shows in the UI.
-                warehouse_url=(
-                    EnvVar("SPARKIFY_WAREHOUSE_URL") if settings.warehouse_url_set else None
-                ),
-                home=str(settings.home),
-                schema_name=settings.schema,
-                maxerror=settings.maxerror,
-            ),
+            "warehouse": _warehouse(settings),
             "source": RawSourceResource(
                 location=settings.source,
                 s3=S3Resource(
@@ -55,4 +48,32 @@ def build_definitions(settings: Settings) -> Definitions:
     )
 
 
-defs = build_definitions(Settings.from_env())
+def _warehouse(settings: Settings) -> WarehouseResource:
+    # Connection settings are EnvVars, not their values: Dagster reads them when a run starts,
+    # and the UI and the run config show only the variables' names.
+    common = {
+        "home": str(settings.home),
+        "schema_name": settings.schema,
+        "maxerror": settings.maxerror,
+    }
+    if settings.redshift is None:
+        return WarehouseResource(
+            target=Target.LOCAL,
+            warehouse_url=EnvVar("SPARKIFY_WAREHOUSE_URL") if settings.warehouse_url_set else None,
+            **common,
+        )
+    return WarehouseResource(
+        target=Target.REDSHIFT,
+        host=EnvVar("REDSHIFT_HOST"),
+        port=settings.redshift.port,
+        database=EnvVar("REDSHIFT_DB"),
+        user=EnvVar("REDSHIFT_USER"),
+        password=EnvVar("REDSHIFT_PASSWORD"),
+        iam_role_arn=EnvVar("SPARKIFY_IAM_ROLE_ARN"),
+        region=settings.redshift.region,
+        manifest_location=settings.redshift.manifest_location,
+        **common,
+    )
+
+
+defs = build_definitions(load_settings())

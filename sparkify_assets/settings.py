@@ -4,12 +4,15 @@ read and validated here and nowhere else, so a bad value fails early with the va
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from .dwh_config import DwhConfigError, fill_from_dwh_cfg
 from .sql import SqlTemplateError, quote_identifier
+from .targets import Target
 
 REDSHIFT_MAXERROR_LIMIT = 100_000
 Number = TypeVar("Number", int, float)
@@ -18,6 +21,28 @@ _KIND_NAMES = {int: "whole number", float: "number"}
 
 class SettingsError(ValueError):
     """An environment variable holds a value the pipeline can't use."""
+
+
+# Needed with SPARKIFY_TARGET=redshift; resources read them through Dagster's EnvVar at run time,
+# so neither the run config nor the UI ever holds their values.
+REDSHIFT_VARIABLES = (
+    "REDSHIFT_HOST",
+    "REDSHIFT_DB",
+    "REDSHIFT_USER",
+    "REDSHIFT_PASSWORD",
+    "SPARKIFY_IAM_ROLE_ARN",
+)
+_IAM_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
+
+
+@dataclass(frozen=True)
+class RedshiftSettings:
+    """Where the Redshift target is; the password is checked to be set, never kept here."""
+
+    port: int
+    region: str
+    manifest_location: str | None  # s3://… where manifests of explicit file lists are written
 
 
 @dataclass(frozen=True)
@@ -31,6 +56,8 @@ class Settings:
     min_match_share: float
     s3_endpoint_url: str | None
     s3_unsigned: bool
+    target: Target
+    redshift: RedshiftSettings | None  # set when target is redshift
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -40,7 +67,15 @@ class Settings:
             quote_identifier(schema)
         except SqlTemplateError as error:
             raise SettingsError(f"SPARKIFY_SCHEMA: {error}") from None
+        target_name = environ.get("SPARKIFY_TARGET") or Target.LOCAL
+        if target_name not in set(Target):
+            raise SettingsError(
+                f"SPARKIFY_TARGET={target_name!r} must be one of {', '.join(Target)}"
+            )
+        target = Target(target_name)
         return cls(
+            target=target,
+            redshift=_redshift_settings(environ) if target is Target.REDSHIFT else None,
             home=home,
             source=environ.get("SPARKIFY_SOURCE") or str(home / "sample"),
             source_is_default=not environ.get("SPARKIFY_SOURCE"),
@@ -51,6 +86,53 @@ class Settings:
             s3_endpoint_url=environ.get("SPARKIFY_S3_ENDPOINT_URL") or None,
             s3_unsigned=_flag(environ, "SPARKIFY_S3_UNSIGNED"),
         )
+
+
+def load_settings(environ: MutableMapping[str, str] = os.environ) -> Settings:
+    """The settings, with a Redshift target's missing variables filled in from dwh.cfg first
+    (SPARKIFY_DWH_CFG, else ./dwh.cfg when there is one): the environment always wins."""
+    if environ.get("SPARKIFY_TARGET") == Target.REDSHIFT:
+        named = environ.get("SPARKIFY_DWH_CFG")
+        path = Path(named or "dwh.cfg")
+        if named and not path.is_file():
+            raise SettingsError(f"SPARKIFY_DWH_CFG={named!r}: no such file")
+        if path.is_file():
+            try:
+                fill_from_dwh_cfg(environ, path)
+            except DwhConfigError as error:
+                raise SettingsError(str(error)) from None
+    return Settings.from_env(environ)
+
+
+def _redshift_settings(environ: Mapping[str, str]) -> RedshiftSettings:
+    missing = [name for name in REDSHIFT_VARIABLES if not environ.get(name)]
+    if missing:
+        raise SettingsError(
+            f"SPARKIFY_TARGET=redshift needs {', '.join(missing)} (in the environment or "
+            "dwh.cfg; README, 'Running on Redshift')"
+        )
+    role = environ["SPARKIFY_IAM_ROLE_ARN"]
+    if not _IAM_ROLE_ARN.fullmatch(role):
+        raise SettingsError(
+            f"SPARKIFY_IAM_ROLE_ARN={role!r} is not an IAM role ARN "
+            "(arn:aws:iam::<12-digit account>:role/<name>)"
+        )
+    if not (environ.get("SPARKIFY_SOURCE") or "").startswith("s3://"):
+        raise SettingsError(
+            "SPARKIFY_TARGET=redshift needs SPARKIFY_SOURCE=s3://bucket/prefix: Redshift's COPY "
+            "reads the raw files from S3 (e.g. s3://udacity-dend)"
+        )
+    region = environ.get("SPARKIFY_REGION") or "us-west-2"
+    if not _REGION.fullmatch(region):
+        raise SettingsError(f"SPARKIFY_REGION={region!r} is not an AWS region name")
+    manifests = environ.get("SPARKIFY_MANIFEST_LOCATION") or None
+    if manifests is not None and not manifests.startswith("s3://"):
+        raise SettingsError(f"SPARKIFY_MANIFEST_LOCATION={manifests!r} must be an s3:// URI")
+    return RedshiftSettings(
+        port=_number(environ, "REDSHIFT_PORT", "5439", int, 1, 65535),
+        region=region,
+        manifest_location=manifests,
+    )
 
 
 def _number(

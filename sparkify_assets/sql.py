@@ -32,17 +32,22 @@ def quote_identifier(name: str) -> str:
 
 
 @cache
-def read_sql(name: str) -> str:
-    """The text of `sql/<name>.sql`, e.g. `read_sql("star/songplays.insert")`."""
-    path = SQL_DIR / f"{name}.sql"
-    if not path.is_file():
-        raise FileNotFoundError(f"no SQL file {path}")
-    return path.read_text(encoding="utf-8")
+def read_sql(name: str, target: str = "local") -> str:
+    """The text of `sql/<name>.sql`, e.g. `read_sql("star/songplays.insert")`.
+
+    Where one target needs its own statement, `sql/<name>.<target>.sql` takes the place of
+    `sql/<name>.sql` for that target; a statement only one target runs exists only in that form.
+    """
+    for path in (SQL_DIR / f"{name}.{target}.sql", SQL_DIR / f"{name}.sql"):
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise FileNotFoundError(f"no SQL file sql/{name}.sql or sql/{name}.{target}.sql")
 
 
-def statement(name: str, **identifiers: str) -> str:
-    """The statement in `sql/<name>.sql` with its `{identifier}` placeholders filled in."""
-    text = read_sql(name)
+def statement(name: str, target: str = "local", **identifiers: str) -> str:
+    """The statement in `sql/<name>.sql` (or its `target` form) with its `{identifier}`
+    placeholders filled in."""
+    text = read_sql(name, target)
     wanted = set(_PLACEHOLDER.findall(text))
     if wanted != set(identifiers):
         raise SqlTemplateError(

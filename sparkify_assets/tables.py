@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from .sql import statement
+from .targets import Target
+
 
 @dataclass(frozen=True)
 class Table:
@@ -20,6 +23,14 @@ class Table:
     @property
     def create_sql(self) -> str:
         return f"{self.layer}/{self.name}.create"
+
+    def create_statement(self, target: Target) -> str:
+        """CREATE TABLE: the columns, written once, plus Redshift's physical design there."""
+        create = statement(self.create_sql, target)
+        if target is Target.REDSHIFT:
+            distribution = statement(f"{self.layer}/{self.name}.distribution", target)
+            return f"{create.rstrip()}\n{distribution}"
+        return create
 
 
 @dataclass(frozen=True)

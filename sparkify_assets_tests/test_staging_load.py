@@ -132,7 +132,7 @@ def test_rows_loaded_plus_rejected_equals_records_read(warehouse, raw_files: Raw
     history = _rows(warehouse, "checks/last_load", tbl_name="staging_events")
     [(_, records_read, rows_loaded, rejected, errors_recorded)] = history
     assert (records_read, rows_loaded, rejected, errors_recorded) == (8, 5, 3, 3)
-    assert load.result.rows_loaded + len(load.result.errors) == load.result.records_read
+    assert load.result.rows_loaded + load.result.rejected == load.result.records_read
 
 
 def test_more_errors_than_maxerror_fail_the_load_and_leave_the_table_as_it_was(
@@ -240,3 +240,27 @@ def test_a_password_in_the_warehouse_url_never_appears_in_a_connection_error(war
         pass
     assert secret not in str(failure.value)
     assert "SPARKIFY_WAREHOUSE_URL" in str(failure.value)
+
+
+def test_a_load_of_chosen_files_loads_exactly_those_files(warehouse, raw_files: RawFiles):
+    source = raw_files(
+        log_files(
+            ("2018-11-01", [event(userId="1")]),
+            ("2018-11-02", [event(userId="2")] * 2),
+            ("2018-11-03", [event(userId="3")] * 3),
+        )
+    )
+    chosen = ["log_data/2018/11/2018-11-03-events.json", DAY]
+    load = warehouse.load_staging(EVENTS, source, files=chosen)
+    assert (load.result.files, load.result.rows_loaded) == (2, 4)
+    assert _staged(warehouse, "staging_events", "DISTINCT user_id") == [(1,), (3,)]
+
+
+def test_a_chosen_file_outside_the_tables_prefix_is_refused_and_nothing_changes(
+    warehouse, raw_files: RawFiles
+):
+    source = raw_files({**log_files(("2018-11-01", [event()])), **song_files(song())})
+    warehouse.load_staging(EVENTS, source)
+    with pytest.raises(SourceError, match="not under log_data/"):
+        warehouse.load_staging(EVENTS, source, files=["song_data/A/A/A/TRAAA.json"])
+    assert len(_staged(warehouse, "staging_events", "user_id")) == 1

@@ -1,4 +1,4 @@
-from .staging import staging_assets
-from .star import star_assets
+from .staging import build_staging_assets
+from .star import build_star_assets
 
-__all__ = ["staging_assets", "star_assets"]
+__all__ = ["build_staging_assets", "build_star_assets"]

@@ -1,38 +1,63 @@
 """Staging assets: Redshift's COPY of the raw JSON files, one asset per staging table."""
 
-from dagster import AssetExecutionContext, AssetsDefinition, Failure, MaterializeResult, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetsDefinition,
+    Config,
+    Failure,
+    MaterializeResult,
+    asset,
+)
+from pydantic import Field
 
 from ..copyjson import JsonPathsError
 from ..resources.source import RawSourceResource, SourceError
-from ..resources.warehouse import LoadFailed, WarehouseResource
+from ..resources.staging_copy import CopyFailed
+from ..resources.warehouse import FIRST_ERRORS_KEPT, LoadFailed, WarehouseResource
 from ..tables import STAGING_TABLES, StagingTable
+from ..targets import Target
 from .metadata import table_metadata
 
 
-def _staging_asset(table: StagingTable) -> AssetsDefinition:
+class StagingLoadConfig(Config):
+    files: list[str] = Field(
+        default_factory=list,
+        description="Load only these keys (relative to SPARKIFY_SOURCE, under the table's "
+        "prefix) instead of every file under it; on Redshift through a COPY manifest.",
+    )
+
+
+def _staging_asset(table: StagingTable, target: Target) -> AssetsDefinition:
     @asset(
         name=table.name,
         group_name="staging",
         description=table.description,
-        kinds={"postgres", "json"},
+        kinds={target.kind, "json"},
         metadata={"source_prefix": table.prefix, "json_format": table.jsonpaths or "auto"},
     )
     def load(
-        context: AssetExecutionContext, warehouse: WarehouseResource, source: RawSourceResource
+        context: AssetExecutionContext,
+        config: StagingLoadConfig,
+        warehouse: WarehouseResource,
+        source: RawSourceResource,
     ) -> MaterializeResult:
         try:
-            load = warehouse.load_staging(table, source, report=context.log.info)
+            load = warehouse.load_staging(
+                table, source, report=context.log.info, files=config.files or None
+            )
         except LoadFailed as error:
             raise Failure(
                 description=str(error),
                 metadata={
-                    "records_read": error.result.records_read,
-                    "rejected": len(error.result.errors),
-                    "first_rejected": [e.describe() for e in error.result.errors[:20]],
+                    "records_read": error.outcome.records_read,
+                    "rejected": error.outcome.rejected,
+                    f"first_{FIRST_ERRORS_KEPT}_rejected": [
+                        e.describe() for e in error.first_errors
+                    ],
                 },
                 allow_retries=False,
             ) from None
-        except (SourceError, JsonPathsError) as error:
+        except (SourceError, JsonPathsError, CopyFailed) as error:
             raise Failure(description=str(error), allow_retries=False) from None
         result = load.result
         return MaterializeResult(
@@ -42,7 +67,7 @@ def _staging_asset(table: StagingTable) -> AssetsDefinition:
                 "source": load.source,
                 "files": result.files,
                 "records_read": result.records_read,
-                "rejected": len(result.errors),
+                "rejected": result.rejected,
                 "seconds": round(result.seconds, 2),
                 "rows_per_second": round(result.rows_loaded / max(result.seconds, 1e-9)),
             }
@@ -51,4 +76,5 @@ def _staging_asset(table: StagingTable) -> AssetsDefinition:
     return load
 
 
-staging_assets = [_staging_asset(table) for table in STAGING_TABLES]
+def build_staging_assets(target: Target) -> list[AssetsDefinition]:
+    return [_staging_asset(table, target) for table in STAGING_TABLES]

@@ -4,16 +4,17 @@ from dagster import AssetsDefinition, MaterializeResult, asset
 
 from ..resources.warehouse import WarehouseResource
 from ..tables import STAR_TABLES, StarTable
+from ..targets import Target
 from .metadata import table_metadata
 
 
-def _star_asset(table: StarTable) -> AssetsDefinition:
+def _star_asset(table: StarTable, target: Target) -> AssetsDefinition:
     @asset(
         name=table.name,
         group_name="star",
         description=table.description,
         deps=list(table.upstream),
-        kinds={"postgres", "sql"},
+        kinds={target.kind, "sql"},
         metadata={"primary_key": table.key, "sql": f"sql/{table.insert_sql}.sql"},
     )
     def build(warehouse: WarehouseResource) -> MaterializeResult:
@@ -22,4 +23,5 @@ def _star_asset(table: StarTable) -> AssetsDefinition:
     return build
 
 
-star_assets = [_star_asset(table) for table in STAR_TABLES]
+def build_star_assets(target: Target) -> list[AssetsDefinition]:
+    return [_star_asset(table, target) for table in STAR_TABLES]

@@ -68,6 +68,18 @@ class RawSourceResource(ConfigurableResource):
         with self.open(key) as handle:
             return handle.read()
 
+    def write_object(self, uri: str, data: bytes) -> None:
+        """Put `data` at an s3:// URI with this source's S3 client (a Redshift COPY manifest)."""
+        parsed = urlparse(uri)
+        if parsed.scheme != "s3" or not parsed.netloc or not parsed.path.strip("/"):
+            raise SourceError(f"{uri!r} is not an s3://bucket/key URI")
+        try:
+            self.s3.get_client().put_object(
+                Bucket=parsed.netloc, Key=parsed.path.lstrip("/"), Body=data
+            )
+        except self._s3_errors() as error:
+            raise SourceError(f"cannot write {uri}: {error}") from None
+
     def _root(self) -> Path:
         root = Path(self.location).expanduser()
         if not root.is_dir():

@@ -2,11 +2,12 @@
 
 It is dagster-aws's `RedshiftClientResource` (same connection settings, same psycopg2 driver)
 plus what a pipeline needs on top: one transaction per asset, the schema that holds every table,
-COPY-based staging loads with a record of rejected rows, and atomic table rebuilds.
+staging loads with a record of rejected rows, and atomic table rebuilds.
 
-Where it connects, first match wins: `warehouse_url` (SPARKIFY_WAREHOUSE_URL, any PostgreSQL
-≥ 15), `host` and the other RedshiftClientResource fields, else the embedded PostgreSQL in
-`home` (SPARKIFY_HOME), started on demand.
+Where it connects: with `target="redshift"`, the Redshift cluster in the RedshiftClientResource
+fields (`host`, `port`, `user`, `password`, `database`, given as EnvVar REDSHIFT_*). With
+`target="local"`, `warehouse_url` (SPARKIFY_WAREHOUSE_URL, any PostgreSQL ≥ 15), else the embedded
+PostgreSQL in `home` (SPARKIFY_HOME), started on demand.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -24,15 +24,18 @@ import psycopg2
 from dagster_aws.redshift import RedshiftClientResource
 from pydantic import Field
 
-from ..copyjson import Column, JsonFormat, LoadError, LoadResult, load_json_files
-from ..copyjson.convert import copy_text_row
-from ..sql import quote_identifier, statement
-from ..tables import ALL_TABLES, META_TABLES, StagingTable, StarTable, Table
+from ..copyjson import LoadError
+from ..sql import quote_identifier
+from ..tables import ALL_TABLES, META_TABLES, StagingTable, StarTable
+from ..targets import Target
 from .embedded import embedded_postgres_dsn
+from .session import Session, TableState
 from .source import RawSourceResource
+from .staging_copy import CopyOutcome, CopyRequest, EmulatedCopy, RedshiftCopy, StagingCopy
 
 Report = Callable[[str], None]
 FIRST_ERRORS_SHOWN = 5
+FIRST_ERRORS_KEPT = 20
 
 
 class WarehouseUnreachable(RuntimeError):
@@ -42,83 +45,25 @@ class WarehouseUnreachable(RuntimeError):
 class LoadFailed(RuntimeError):
     """A staging load rejected more records than MAXERROR allows; nothing was changed."""
 
-    def __init__(self, message: str, result: LoadResult) -> None:
+    def __init__(self, message: str, outcome: CopyOutcome, first_errors: list[LoadError]) -> None:
         super().__init__(message)
-        self.result = result
-
-
-@dataclass(frozen=True)
-class TableState:
-    name: str
-    row_count: int
-    columns: list[Column]
+        self.outcome = outcome
+        self.first_errors = first_errors
 
 
 @dataclass(frozen=True)
 class StagingLoad:
     load_id: str
     source: str
-    result: LoadResult
+    result: CopyOutcome
     table: TableState
 
 
-class Session:
-    """One connection in one transaction, with the schema on its search path."""
-
-    def __init__(self, connection: Any, schema: str) -> None:
-        self.connection = connection
-        self.cursor = connection.cursor()
-        self.schema = schema
-
-    def execute(self, name: str, params: dict[str, Any] | None = None, **identifiers: str) -> None:
-        self.cursor.execute(statement(name, **identifiers), params)
-
-    def fetch_all(
-        self, name: str, params: dict[str, Any] | None = None, **identifiers: str
-    ) -> list[tuple[Any, ...]]:
-        self.execute(name, params, **identifiers)
-        return self.cursor.fetchall()
-
-    def fetch_one(
-        self, name: str, params: dict[str, Any] | None = None, **identifiers: str
-    ) -> tuple[Any, ...] | None:
-        self.execute(name, params, **identifiers)
-        return self.cursor.fetchone()
-
-    def create(self, *tables: Table) -> None:
-        for table in tables:
-            self.execute(table.create_sql)
-
-    def empty_for_rewrite(self, table: str) -> None:
-        """Delete every row, after locking out other writers of the table until commit."""
-        self.execute("common/lock_table", table=table)
-        self.execute("common/delete_all", table=table)
-
-    def copy_rows(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
-        data = "".join(copy_text_row(row) for row in rows).encode("utf-8")
-        self.cursor.copy_expert(statement("common/copy_from_stdin", table=table), BytesIO(data))
-
-    def exists(self, table: str) -> bool:
-        row = self.fetch_one("common/table_exists", {"schema": self.schema, "table": table})
-        return row is not None and row[0] > 0
-
-    def state(self, table: str) -> TableState:
-        row = self.fetch_one("common/count_rows", table=table)
-        assert row is not None
-        columns = [
-            Column(name, data_type, max_length)
-            for name, data_type, max_length, _ in self.fetch_all(
-                "common/columns", {"schema": self.schema, "table": table}
-            )
-        ]
-        return TableState(table, row[0], columns)
-
-
 class WarehouseResource(RedshiftClientResource):
-    """The Sparkify warehouse: the embedded PostgreSQL, any PostgreSQL, or a Redshift-protocol
-    server given by the RedshiftClientResource fields."""
+    """The Sparkify warehouse: the embedded PostgreSQL, any PostgreSQL, or Amazon Redshift."""
 
-    host: str = Field(default="", description="Server host; empty for the URL or embedded.")
+    target: str = Field(default=Target.LOCAL, description="local (PostgreSQL) or redshift.")
+    host: str = Field(default="", description="Redshift host (REDSHIFT_HOST); redshift only.")
     warehouse_url: str | None = Field(
         default=None, description="postgresql:// URL of the warehouse (SPARKIFY_WAREHOUSE_URL)."
     )
@@ -129,33 +74,55 @@ class WarehouseResource(RedshiftClientResource):
     maxerror: int = Field(
         default=0, ge=0, description="Rejected records a load tolerates (Redshift's MAXERROR)."
     )
-    load_workers: int = Field(default=4, ge=1, description="Files read at once by a load.")
+    load_workers: int = Field(default=4, ge=1, description="Files read at once (local loads).")
+    iam_role_arn: str | None = Field(
+        default=None, description="IAM role Redshift's COPY reads S3 with (SPARKIFY_IAM_ROLE_ARN)."
+    )
+    region: str = Field(default="us-west-2", description="Region of the S3 source (COPY REGION).")
+    manifest_location: str | None = Field(
+        default=None,
+        description="s3:// prefix for COPY manifests of explicit file lists (redshift only).",
+    )
+
+    @property
+    def warehouse_target(self) -> Target:
+        return Target(self.target)
 
     def _connect(self) -> Any:
+        if self.warehouse_target is Target.REDSHIFT:
+            return self._connect_with_secret(
+                lambda: psycopg2.connect(
+                    **self.get_client().conn_args, application_name="sparkify"
+                ),
+                f"Redshift at {self.host}:{self.port} as {self.user}",
+            )
         if self.warehouse_url:
-            try:
-                return psycopg2.connect(self.warehouse_url, application_name="sparkify")
-            except psycopg2.Error as error:
-                # libpq quotes the parts of a DSN it can't parse, password included: say only
-                # what failed, never the driver's text.
-                raise WarehouseUnreachable(
-                    f"cannot connect to the PostgreSQL in SPARKIFY_WAREHOUSE_URL "
-                    f"({type(error).__name__}; check the URL's host, port, user and password)"
-                ) from None
-        if self.host:
-            return psycopg2.connect(**self.get_client().conn_args, application_name="sparkify")
+            return self._connect_with_secret(
+                lambda: psycopg2.connect(self.warehouse_url, application_name="sparkify"),
+                "the PostgreSQL in SPARKIFY_WAREHOUSE_URL",
+            )
         return psycopg2.connect(embedded_postgres_dsn(Path(self.home)), application_name="sparkify")
+
+    @staticmethod
+    def _connect_with_secret(connect: Callable[[], Any], where: str) -> Any:
+        try:
+            return connect()
+        except psycopg2.Error as error:
+            # libpq may quote the parts of a DSN it can't parse, password included: say only
+            # what failed, never the driver's text.
+            raise WarehouseUnreachable(
+                f"cannot connect to {where} ({type(error).__name__}; check the host, port, "
+                "user, password and that the server accepts connections from here)"
+            ) from None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A transaction that commits when the block ends and rolls back if it raises."""
-        schema = self.schema_name
-        quote_identifier(schema)  # refuse an unsafe schema name before connecting
+        quote_identifier(self.schema_name)  # refuse an unsafe schema name before connecting
         connection = self._connect()
         try:
-            session = Session(connection, schema)
-            session.execute("common/create_schema", schema=schema)
-            session.execute("common/set_search_path", schema=schema)
+            session = Session(connection, self.schema_name, self.warehouse_target)
+            session.prepare()
             yield session
             connection.commit()
         except BaseException:
@@ -164,47 +131,69 @@ class WarehouseResource(RedshiftClientResource):
         finally:
             connection.close()
 
+    def _staging_copy(self) -> StagingCopy:
+        if self.warehouse_target is Target.REDSHIFT:
+            if not self.iam_role_arn:
+                raise WarehouseUnreachable("Redshift's COPY needs SPARKIFY_IAM_ROLE_ARN")
+            return RedshiftCopy(self.iam_role_arn, self.region, self.manifest_location)
+        return EmulatedCopy(self.load_workers)
+
     def load_staging(
-        self, table: StagingTable, source: RawSourceResource, report: Report | None = None
+        self,
+        table: StagingTable,
+        source: RawSourceResource,
+        report: Report | None = None,
+        files: Sequence[str] | None = None,
     ) -> StagingLoad:
-        """Replace the table's rows with the files under its prefix, in one transaction.
+        """Replace the table's rows with the files under its prefix (or `files`), in one
+        transaction.
 
         The load's outcome and every rejected record are written to load_history and
-        load_errors: with the data when the load commits, on their own when it fails, so that a
-        failed load leaves the table as it was and still explains itself.
+        load_errors: with the data when the load commits, on their own when it exceeds MAXERROR,
+        so that a failed load leaves the table as it was and still explains itself.
         """
-        keys = source.list_keys(table.prefix)
-        json_format = JsonFormat()
-        if table.jsonpaths is not None:
-            json_format = JsonFormat(table.jsonpaths, source.read(table.jsonpaths))
-        load_id = uuid.uuid4().hex
+        staging_copy = self._staging_copy()
+        load_id = _new_load_id()
         started = _now()
-        prefix_uri = source.uri(table.prefix)
         with self.session() as session:
             session.create(*META_TABLES, table)
             session.empty_for_rewrite(table.name)
-            result = load_json_files(
-                session.cursor,
-                statement("common/copy_from_stdin", table=table.name),
-                session.state(table.name).columns,
-                keys,
-                source.open,
-                json_format,
-                self.maxerror,
-                self.load_workers,
-                report,
+            outcome = staging_copy.copy(
+                session,
+                CopyRequest(table, source, files, self.maxerror, load_id, report or _quiet),
             )
-            if not result.exceeded_maxerror:
-                _record_load(
-                    session, load_id, table, prefix_uri, "committed", started, result, self.maxerror
+            if outcome.exceeded_maxerror:
+                session.create(*META_TABLES)  # rolled back with the load if it made them
+            staging_copy.record_rejections(session, outcome, load_id, started, table.name)
+            session.execute(
+                "meta/load_history.insert",
+                {
+                    "load_id": load_id,
+                    "tbl_name": table.name,
+                    "source": outcome.source,
+                    "status": "failed" if outcome.exceeded_maxerror else "committed",
+                    "started_at": started,
+                    "finished_at": _now(),
+                    "files": outcome.files,
+                    "records_read": outcome.records_read,
+                    # A failed load's rows were rolled back; they are kept so counts reconcile.
+                    "rows_loaded": outcome.rows_loaded,
+                    "rejected": outcome.rejected,
+                    "maxerror": self.maxerror,
+                },
+            )
+            if not outcome.exceeded_maxerror:
+                return StagingLoad(load_id, outcome.source, outcome, session.state(table.name))
+            first_errors = [
+                LoadError(*row)
+                for row in session.fetch_all(
+                    "meta/first_load_errors", {"load_id": load_id, "limit": FIRST_ERRORS_KEPT}
                 )
-                return StagingLoad(load_id, prefix_uri, result, session.state(table.name))
-            session.connection.rollback()
-        with self.session() as session:
-            _record_load(
-                session, load_id, table, prefix_uri, "failed", started, result, self.maxerror
-            )
-        raise LoadFailed(_failure_message(table, result, self.maxerror), result)
+            ]
+        # Raised after the block, so that the record of the failed load is committed.
+        raise LoadFailed(
+            _failure_message(table, outcome, first_errors, self.maxerror), outcome, first_errors
+        )
 
     def rebuild_star(self, table: StarTable) -> TableState:
         """Replace the table's rows by its INSERT … SELECT; readers see old or new, never half."""
@@ -224,65 +213,24 @@ class WarehouseResource(RedshiftClientResource):
         return [table.name for table in ALL_TABLES]
 
 
+def _quiet(message: str) -> None:
+    """Progress goes nowhere when nobody asked for it."""
+
+
+def _new_load_id() -> str:
+    return uuid.uuid4().hex
+
+
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _record_load(
-    session: Session,
-    load_id: str,
-    table: StagingTable,
-    source: str,
-    status: str,
-    started: datetime,
-    result: LoadResult,
-    maxerror: int,
-) -> None:
-    session.create(*META_TABLES)
-    session.execute(
-        "meta/load_history.insert",
-        {
-            "load_id": load_id,
-            "tbl_name": table.name,
-            "source": source,
-            "status": status,
-            "started_at": started,
-            "finished_at": _now(),
-            "files": result.files,
-            "records_read": result.records_read,
-            # On a failed load these rows were rolled back; they are kept so the counts reconcile.
-            "rows_loaded": result.rows_loaded,
-            "rejected": len(result.errors),
-            "maxerror": maxerror,
-        },
-    )
-    session.copy_rows(
-        "load_errors", [_error_row(load_id, started, table, e) for e in result.errors]
-    )
-
-
-def _error_row(
-    load_id: str, started: datetime, table: StagingTable, error: LoadError
-) -> tuple[Any, ...]:
+def _failure_message(
+    table: StagingTable, outcome: CopyOutcome, first_errors: list[LoadError], maxerror: int
+) -> str:
+    shown = "\n".join(f"  - {error.describe()}" for error in first_errors[:FIRST_ERRORS_SHOWN])
     return (
-        load_id,
-        started,
-        table.name,
-        error.filename,
-        error.line_number,
-        error.colname,
-        error.type,
-        error.raw_line,
-        error.raw_field_value,
-        error.err_code,
-        error.err_reason,
-    )
-
-
-def _failure_message(table: StagingTable, result: LoadResult, maxerror: int) -> str:
-    shown = "\n".join(f"  - {error.describe()}" for error in result.errors[:FIRST_ERRORS_SHOWN])
-    return (
-        f"Load into {table.name} stopped: {len(result.errors):,} rejected records exceed "
+        f"Load into {table.name} stopped: {outcome.rejected:,} rejected records exceed "
         f"MAXERROR {maxerror} (raise SPARKIFY_MAXERROR to load the good rows anyway). "
         f"The table is unchanged; every rejected record is in load_errors.\n"
         f"First rejected records:\n{shown}"

@@ -1,11 +1,11 @@
 -- The latest committed load of a staging table and the load errors recorded for it.
-SELECT
-    h.load_id,
-    h.records_read,
-    h.rows_loaded,
-    h.rejected,
-    (SELECT COUNT(*) FROM load_errors AS e WHERE e.load_id = h.load_id) AS errors_recorded
-FROM load_history AS h
-WHERE h.tbl_name = %(tbl_name)s AND h.status = 'committed'
-ORDER BY h.finished_at DESC
-LIMIT 1
+SELECT h.load_id, h.records_read, h.rows_loaded, h.rejected, COUNT(e.load_id) AS errors_recorded
+FROM (
+    SELECT load_id, records_read, rows_loaded, rejected
+    FROM load_history
+    WHERE tbl_name = %(tbl_name)s AND status = 'committed'
+    ORDER BY finished_at DESC
+    LIMIT 1
+) AS h
+LEFT JOIN load_errors AS e ON e.load_id = h.load_id
+GROUP BY h.load_id, h.records_read, h.rows_loaded, h.rejected

@@ -12,11 +12,11 @@ WITH plays AS (
         item_in_session,
         ts,
         level,
-        repair_text(song)       AS song,
-        repair_text(artist)     AS artist,
+        f_repair_text(song)       AS song,
+        f_repair_text(artist)     AS artist,
         length,
-        repair_text(location)   AS location,
-        repair_text(user_agent) AS user_agent,
+        f_repair_text(location)   AS location,
+        f_repair_text(user_agent) AS user_agent,
         ROW_NUMBER() OVER (
             PARTITION BY user_id, session_id, item_in_session
             ORDER BY ts, song, artist, length, level, location, user_agent

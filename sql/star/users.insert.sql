@@ -1,7 +1,7 @@
 -- One row per user id seen in any event; name, gender and level from the user's latest event
 -- (by ts, then item in session), so a user who upgraded shows as paid.
 INSERT INTO users (user_id, first_name, last_name, gender, level)
-SELECT user_id, repair_text(first_name), repair_text(last_name), gender, level
+SELECT user_id, f_repair_text(first_name), f_repair_text(last_name), gender, level
 FROM (
     SELECT
         user_id,

@@ -1,0 +1,91 @@
+"""One connection in one transaction, on one target: how every statement reaches the warehouse."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from io import BytesIO
+from typing import Any
+
+from ..copyjson import Column
+from ..copyjson.convert import copy_text_row
+from ..sql import statement
+from ..tables import Table
+from ..targets import Target
+
+
+@dataclass(frozen=True)
+class TableState:
+    name: str
+    row_count: int
+    columns: list[Column]
+
+
+class Session:
+    """A transaction with the schema on its search path; statements come from `sql/` in the
+    target's form."""
+
+    def __init__(self, connection: Any, schema: str, target: Target) -> None:
+        self.connection = connection
+        self.cursor = connection.cursor()
+        self.schema = schema
+        self.target = target
+
+    def prepare(self) -> None:
+        """Make the schema exist and be the search path. SET is transactional: call this at the
+        start of every transaction."""
+        self.execute("common/create_schema", schema=self.schema)
+        self.execute("common/set_search_path", schema=self.schema)
+
+    def begin_again(self) -> None:
+        """Roll back everything so far and start a fresh transaction on the same connection,
+        which keeps what the server knows about this session (Redshift's last COPY)."""
+        self.connection.rollback()
+        self.prepare()
+
+    def sql(self, name: str, **identifiers: str) -> str:
+        return statement(name, self.target, **identifiers)
+
+    def execute(self, name: str, params: dict[str, Any] | None = None, **identifiers: str) -> None:
+        self.cursor.execute(self.sql(name, **identifiers), params)
+
+    def fetch_all(
+        self, name: str, params: dict[str, Any] | None = None, **identifiers: str
+    ) -> list[tuple[Any, ...]]:
+        self.execute(name, params, **identifiers)
+        return self.cursor.fetchall()
+
+    def fetch_one(
+        self, name: str, params: dict[str, Any] | None = None, **identifiers: str
+    ) -> tuple[Any, ...] | None:
+        self.execute(name, params, **identifiers)
+        return self.cursor.fetchone()
+
+    def create(self, *tables: Table) -> None:
+        for table in tables:
+            self.cursor.execute(table.create_statement(self.target))
+
+    def empty_for_rewrite(self, table: str) -> None:
+        """Delete every row, after locking out other writers of the table until commit."""
+        self.execute("common/lock_table", table=table)
+        self.execute("common/delete_all", table=table)
+
+    def copy_rows(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Append rows with COPY FROM STDIN (PostgreSQL only)."""
+        data = "".join(copy_text_row(row) for row in rows).encode("utf-8")
+        self.cursor.copy_expert(self.sql("common/copy_from_stdin", table=table), BytesIO(data))
+
+    def exists(self, table: str) -> bool:
+        row = self.fetch_one("common/table_exists", {"schema": self.schema, "table": table})
+        return row is not None and row[0] > 0
+
+    def state(self, table: str) -> TableState:
+        row = self.fetch_one("common/count_rows", table=table)
+        assert row is not None
+        columns = [
+            Column(name, data_type, max_length)
+            for name, data_type, max_length, _ in self.fetch_all(
+                "common/columns", {"schema": self.schema, "table": table}
+            )
+        ]
+        return TableState(table, row[0], columns)

@@ -1,0 +1,224 @@
+"""How a staging table gets its rows, per target: Redshift's own COPY from S3, or the local
+emulation of it. Both run inside the load's transaction and say what they read and rejected
+in the same terms, so recording the load and failing it are done once, in the warehouse."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+import psycopg2
+
+from ..copyjson import JsonFormat, LoadError, load_json_files
+from ..tables import StagingTable
+from .session import Session
+from .source import RawSourceResource, SourceError
+
+Report = Callable[[str], None]
+
+
+class CopyFailed(RuntimeError):
+    """Redshift's COPY failed for a reason other than rejected records (access, format, …)."""
+
+
+@dataclass(frozen=True)
+class CopyRequest:
+    table: StagingTable
+    source: RawSourceResource
+    files: Sequence[str] | None  # keys under the source; None means every file under the prefix
+    maxerror: int
+    load_id: str
+    report: Report
+
+
+@dataclass(frozen=True)
+class CopyOutcome:
+    """What one COPY read and did. When it exceeded MAXERROR, its transaction has been rolled
+    back and a fresh one begun, in which the load is recorded."""
+
+    source: str  # the prefix or manifest the COPY read
+    files: int
+    records_read: int
+    rows_loaded: int
+    rejected: int
+    exceeded_maxerror: bool
+    seconds: float
+    rejected_records: list[LoadError] = field(default_factory=list)  # local: held in memory
+    copy_query_id: int | None = None  # Redshift: the COPY's query id in stl_load_errors
+
+
+class StagingCopy(Protocol):
+    def copy(self, session: Session, request: CopyRequest) -> CopyOutcome: ...
+
+    def record_rejections(
+        self, session: Session, outcome: CopyOutcome, load_id: str, started: datetime, table: str
+    ) -> None: ...
+
+
+class EmulatedCopy:
+    """The local target: read the files here, as Redshift would, and stream the rows in."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+
+    def copy(self, session: Session, request: CopyRequest) -> CopyOutcome:
+        table, source = request.table, request.source
+        keys = _files_under_prefix(table, request.files) or source.list_keys(table.prefix)
+        json_format = JsonFormat()
+        if table.jsonpaths is not None:
+            json_format = JsonFormat(table.jsonpaths, source.read(table.jsonpaths))
+        result = load_json_files(
+            session.cursor,
+            session.sql("common/copy_from_stdin", table=table.name),
+            session.state(table.name).columns,
+            keys,
+            source.open,
+            json_format,
+            request.maxerror,
+            self.workers,
+            request.report,
+        )
+        if result.exceeded_maxerror:
+            session.begin_again()
+        return CopyOutcome(
+            source=source.uri(table.prefix),
+            files=result.files,
+            records_read=result.records_read,
+            rows_loaded=result.rows_loaded,
+            rejected=len(result.errors),
+            exceeded_maxerror=result.exceeded_maxerror,
+            seconds=result.seconds,
+            rejected_records=result.errors,
+        )
+
+    def record_rejections(
+        self, session: Session, outcome: CopyOutcome, load_id: str, started: datetime, table: str
+    ) -> None:
+        session.copy_rows(
+            "load_errors",
+            [
+                (
+                    load_id,
+                    started,
+                    table,
+                    error.filename,
+                    error.line_number,
+                    error.colname,
+                    error.type,
+                    error.raw_line,
+                    error.raw_field_value,
+                    error.err_code,
+                    error.err_reason,
+                )
+                for error in outcome.rejected_records
+            ],
+        )
+
+
+class RedshiftCopy:
+    """The Redshift target: one server-side COPY from S3 through the cluster's IAM role."""
+
+    def __init__(self, iam_role_arn: str, region: str, manifest_location: str | None) -> None:
+        self.iam_role_arn = iam_role_arn
+        self.region = region
+        self.manifest_location = manifest_location
+
+    def copy(self, session: Session, request: CopyRequest) -> CopyOutcome:
+        table, source = request.table, request.source
+        copy_sql = session.sql("staging/copy_json", table=table.name)
+        origin = source.uri(table.prefix)
+        files = _files_under_prefix(table, request.files)
+        if files:
+            origin = self._write_manifest(source, table, files, request.load_id)
+            copy_sql = f"{copy_sql.rstrip()}\n{session.sql('staging/copy_json.manifest')}"
+        request.report(f"Redshift COPY into {table.name} from {origin} started")
+        started = time.monotonic()
+        try:
+            session.cursor.execute(
+                copy_sql,
+                {
+                    "source": origin,
+                    "iam_role": self.iam_role_arn,
+                    "json_format": source.uri(table.jsonpaths) if table.jsonpaths else "auto",
+                    "region": self.region,
+                    "maxerror": request.maxerror,
+                },
+            )
+        except psycopg2.Error as error:
+            session.begin_again()
+            outcome = self._last_copy(session, origin, started, exceeded_maxerror=True)
+            if outcome.rejected == 0:
+                reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+                raise CopyFailed(
+                    f"Redshift's COPY into {table.name} from {origin} failed: {reason}"
+                ) from None
+            return outcome
+        outcome = self._last_copy(session, origin, started, exceeded_maxerror=False)
+        request.report(
+            f"Redshift COPY into {table.name}: {outcome.rows_loaded:,} rows from "
+            f"{outcome.files:,} files, {outcome.rejected:,} rejected, in {outcome.seconds:.1f} s"
+        )
+        return outcome
+
+    def record_rejections(
+        self, session: Session, outcome: CopyOutcome, load_id: str, started: datetime, table: str
+    ) -> None:
+        session.execute(
+            "meta/load_errors_from_stl",
+            {
+                "load_id": load_id,
+                "tbl_name": table,
+                "starttime": started,
+                "query_id": outcome.copy_query_id,
+            },
+        )
+
+    @staticmethod
+    def _last_copy(
+        session: Session, origin: str, started: float, *, exceeded_maxerror: bool
+    ) -> CopyOutcome:
+        id_row = session.fetch_one("meta/last_copy_id")
+        query_id = id_row[0] if id_row else -1
+        counts = session.fetch_one("meta/copy_outcome", {"query_id": query_id})
+        rows_loaded, files, rejected = counts if counts else (0, 0, 0)
+        if exceeded_maxerror:
+            rows_loaded = 0  # rolled back with the failed COPY
+        return CopyOutcome(
+            source=origin,
+            files=files,
+            records_read=rows_loaded + rejected,
+            rows_loaded=rows_loaded,
+            rejected=rejected,
+            exceeded_maxerror=exceeded_maxerror,
+            seconds=time.monotonic() - started,
+            copy_query_id=query_id,
+        )
+
+    def _write_manifest(
+        self, source: RawSourceResource, table: StagingTable, files: Sequence[str], load_id: str
+    ) -> str:
+        """COPY reads an explicit file list from a manifest in S3; it is kept there afterwards as
+        the record of what the load read."""
+        if not self.manifest_location:
+            raise SourceError(
+                f"loading chosen files into {table.name} on Redshift needs a manifest in S3: "
+                "set SPARKIFY_MANIFEST_LOCATION=s3://bucket/prefix (writable with your credentials)"
+            )
+        uri = f"{self.manifest_location.rstrip('/')}/{table.name}/{load_id}.manifest"
+        entries = [{"url": source.uri(key), "mandatory": True} for key in files]
+        source.write_object(uri, json.dumps({"entries": entries}, indent=1).encode("utf-8"))
+        return uri
+
+
+def _files_under_prefix(table: StagingTable, files: Sequence[str] | None) -> list[str]:
+    """The explicit file list, refused when a file is not one of the table's."""
+    outside = [key for key in files or () if not key.startswith(table.prefix)]
+    if outside:
+        raise SourceError(
+            f"{', '.join(outside[:3])}: not under {table.prefix}, so not files of {table.name}"
+        )
+    return sorted(set(files or ()))

@@ -1,0 +1,151 @@
+"""A stand-in for a psycopg2 connection to Redshift, for tests without AWS: it records every
+statement exactly as psycopg2 would send it (parameters quoted by psycopg2's own adapters), each
+commit and rollback, and which Dagster step sent it; queries get plausible canned answers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg2
+from dagster import OpExecutionContext
+from psycopg2.extensions import QuotedString, adapt
+
+COMMIT = "COMMIT"
+ROLLBACK = "ROLLBACK"
+CONNECT = "CONNECT"
+
+
+@dataclass(frozen=True)
+class Recorded:
+    step: str  # the Dagster step that sent it, or "" outside a run
+    connection: int  # the connection's number, in order of opening
+    text: str  # a statement as sent, or CONNECT / COMMIT / ROLLBACK
+
+
+def _answers(rows_per_table: int, copy_rejected: int) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    """Canned results, by the first pattern the statement matches."""
+    return [
+        (r"pg_last_copy_id\(\)", [(4242,)]),
+        (r"pg_last_copy_count\(\)", [(rows_per_table, 3, copy_rejected)]),
+        (r"FROM information_schema\.tables", [(1,)]),
+        (r"FROM information_schema\.columns", [("id", "integer", None, "YES")]),
+        (r"COUNT\(\*\) - COUNT\(", [(rows_per_table, 0, 0)]),  # key profile
+        (r"AS orphans", []),
+        (r"FROM load_history", [("load", rows_per_table, rows_per_table, 0, 0)]),
+        (r"unplaceable_events", [(rows_per_table, rows_per_table, 0)]),
+        (r"COUNT\(song_id\) AS matched", [(rows_per_table, rows_per_table // 2)]),
+        (
+            r"FROM load_errors\s+WHERE load_id",
+            [
+                (
+                    "s3://bucket/log_data/bad.json",
+                    7,
+                    1207,
+                    "Invalid digit",
+                    "{}",
+                    "userid",
+                    "int4",
+                    "x",
+                )
+            ],
+        ),
+        (r"^\s*(--[^\n]*\n\s*)*SELECT COUNT\(\*\) FROM", [(rows_per_table,)]),
+    ]
+
+
+@dataclass
+class Recorder:
+    """Every statement of every connection opened while it is installed, in order."""
+
+    rows_per_table: int = 100
+    copy_rejected: int = 0  # rejected records Redshift reports for the last COPY
+    fail_when: Callable[[str], bool] = lambda text: False  # statements that raise
+    failure: str = "Load into table failed. Check 'stl_load_errors' system table for details."
+    log: list[Recorded] = field(default_factory=list)
+    connect_kwargs: list[dict[str, Any]] = field(default_factory=list)
+
+    def connect(self, *args: Any, **kwargs: Any) -> RecordingConnection:
+        self.connect_kwargs.append(kwargs)
+        number = len(self.connect_kwargs)
+        self._record(number, CONNECT)
+        return RecordingConnection(self, number)
+
+    def statements(self, step: str | None = None) -> list[str]:
+        return [
+            r.text
+            for r in self.log
+            if (step is None or r.step == step) and r.text not in (CONNECT, COMMIT, ROLLBACK)
+        ]
+
+    def steps(self) -> list[str]:
+        return list(dict.fromkeys(r.step for r in self.log))
+
+    def _record(self, connection: int, text: str) -> None:
+        self.log.append(Recorded(_current_step(), connection, text))
+
+    def _answer(self, text: str) -> list[tuple[Any, ...]]:
+        for pattern, rows in _answers(self.rows_per_table, self.copy_rejected):
+            if re.search(pattern, text):
+                return rows
+        return []
+
+
+class RecordingConnection:
+    def __init__(self, recorder: Recorder, number: int) -> None:
+        self.recorder = recorder
+        self.number = number
+
+    def cursor(self) -> RecordingCursor:
+        return RecordingCursor(self)
+
+    def commit(self) -> None:
+        self.recorder._record(self.number, COMMIT)
+
+    def rollback(self) -> None:
+        self.recorder._record(self.number, ROLLBACK)
+
+    def close(self) -> None:
+        pass
+
+
+class RecordingCursor:
+    def __init__(self, connection: RecordingConnection) -> None:
+        self.connection = connection
+        self.rows: list[tuple[Any, ...]] = []
+        self.rowcount = -1
+
+    def execute(self, sql: str, params: dict[str, Any] | None = None) -> None:
+        recorder = self.connection.recorder
+        text = sql % {key: _quoted(value) for key, value in params.items()} if params else sql
+        recorder._record(self.connection.number, text)
+        if recorder.fail_when(text):
+            raise psycopg2.InternalError(recorder.failure)
+        self.rows = recorder._answer(text)
+        self.rowcount = len(self.rows)
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        return self.rows[0] if self.rows else None
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return list(self.rows)
+
+    def copy_expert(self, sql: str, file: Any, size: int = 8192) -> None:
+        raise AssertionError(f"Redshift has no COPY FROM STDIN, yet it was sent: {sql}")
+
+
+def _quoted(value: Any) -> str:
+    if isinstance(value, str):
+        quoted = QuotedString(value)
+        quoted.encoding = "utf-8"
+        return quoted.getquoted().decode("utf-8")
+    return adapt(value).getquoted().decode("utf-8")
+
+
+def _current_step() -> str:
+    try:
+        return OpExecutionContext.get().get_step_execution_context().step.key
+    except Exception:  # outside a Dagster run
+        return ""

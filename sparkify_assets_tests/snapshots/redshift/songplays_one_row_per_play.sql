@@ -1,0 +1,32 @@
+-- connection 11: a transaction begins
+
+CREATE SCHEMA IF NOT EXISTS "public";
+
+SET search_path TO "public";
+
+-- songplays must hold exactly one row per distinct play: a NextSong event with a user, a
+-- session, an item in session and a time (the same rule as star/songplays.insert.sql). NextSong
+-- events with a user that lack one of the others can't be placed; they are counted, not hidden.
+SELECT
+    (SELECT COUNT(*) FROM songplays) AS songplays,
+    (
+        SELECT COUNT(*)
+        FROM (
+            SELECT DISTINCT user_id, session_id, item_in_session
+            FROM staging_events
+            WHERE page = 'NextSong'
+              AND user_id IS NOT NULL
+              AND session_id IS NOT NULL
+              AND item_in_session IS NOT NULL
+              AND ts IS NOT NULL
+        ) AS plays
+    ) AS plays,
+    (
+        SELECT COUNT(*)
+        FROM staging_events
+        WHERE page = 'NextSong'
+          AND user_id IS NOT NULL
+          AND (session_id IS NULL OR item_in_session IS NULL OR ts IS NULL)
+    ) AS unplaceable_events;
+
+COMMIT;

@@ -1,0 +1,18 @@
+-- connection 18: a transaction begins
+
+CREATE SCHEMA IF NOT EXISTS "public";
+
+SET search_path TO "public";
+
+-- Values of child.column that have no row in parent: the count and a few examples.
+SELECT CAST(orphan AS VARCHAR), COUNT(*) OVER () AS orphan_count
+FROM (
+    SELECT DISTINCT c."song_id" AS orphan
+    FROM "songplays" AS c
+    LEFT JOIN "songs" AS p ON p."song_id" = c."song_id"
+    WHERE c."song_id" IS NOT NULL AND p."song_id" IS NULL
+) AS orphans
+ORDER BY 1
+LIMIT 5;
+
+COMMIT;

@@ -1,0 +1,18 @@
+-- connection 15: a transaction begins
+
+CREATE SCHEMA IF NOT EXISTS "public";
+
+SET search_path TO "public";
+
+-- Values of child.column that have no row in parent: the count and a few examples.
+SELECT CAST(orphan AS VARCHAR), COUNT(*) OVER () AS orphan_count
+FROM (
+    SELECT DISTINCT c."user_id" AS orphan
+    FROM "songplays" AS c
+    LEFT JOIN "users" AS p ON p."user_id" = c."user_id"
+    WHERE c."user_id" IS NOT NULL AND p."user_id" IS NULL
+) AS orphans
+ORDER BY 1
+LIMIT 5;
+
+COMMIT;

@@ -1,0 +1,18 @@
+-- connection 17: a transaction begins
+
+CREATE SCHEMA IF NOT EXISTS "public";
+
+SET search_path TO "public";
+
+-- Values of child.column that have no row in parent: the count and a few examples.
+SELECT CAST(orphan AS VARCHAR), COUNT(*) OVER () AS orphan_count
+FROM (
+    SELECT DISTINCT c."artist_id" AS orphan
+    FROM "songs" AS c
+    LEFT JOIN "artists" AS p ON p."artist_id" = c."artist_id"
+    WHERE c."artist_id" IS NOT NULL AND p."artist_id" IS NULL
+) AS orphans
+ORDER BY 1
+LIMIT 5;
+
+COMMIT;

@@ -1,0 +1,26 @@
+-- connection 4: a transaction begins
+
+CREATE SCHEMA IF NOT EXISTS "public";
+
+SET search_path TO "public";
+
+-- The latest committed load of a staging table and the load errors recorded for it.
+SELECT h.load_id, h.records_read, h.rows_loaded, h.rejected, COUNT(e.load_id) AS errors_recorded
+FROM (
+    SELECT load_id, records_read, rows_loaded, rejected
+    FROM load_history
+    WHERE tbl_name = 'staging_songs' AND status = 'committed'
+    ORDER BY finished_at DESC
+    LIMIT 1
+) AS h
+LEFT JOIN load_errors AS e ON e.load_id = h.load_id
+GROUP BY h.load_id, h.records_read, h.rows_loaded, h.rejected;
+
+SELECT COUNT(*) FROM "staging_songs";
+
+SELECT column_name, data_type, character_maximum_length, is_nullable
+FROM information_schema.columns
+WHERE table_schema = 'public' AND table_name = 'staging_songs'
+ORDER BY ordinal_position;
+
+COMMIT;

@@ -1,0 +1,18 @@
+-- connection 20: a transaction begins
+
+CREATE SCHEMA IF NOT EXISTS "public";
+
+SET search_path TO "public";
+
+-- Values of child.column that have no row in parent: the count and a few examples.
+SELECT CAST(orphan AS VARCHAR), COUNT(*) OVER () AS orphan_count
+FROM (
+    SELECT DISTINCT c."start_time" AS orphan
+    FROM "songplays" AS c
+    LEFT JOIN "time" AS p ON p."start_time" = c."start_time"
+    WHERE c."start_time" IS NOT NULL AND p."start_time" IS NULL
+) AS orphans
+ORDER BY 1
+LIMIT 5;
+
+COMMIT;

@@ -1,0 +1,404 @@
+"""The Redshift target, without AWS: every statement it sends is recorded from a real run of the
+jobs, compared with a committed snapshot (sparkify_assets_tests/snapshots/redshift/), and parsed
+by sqlglot in its Redshift dialect; the recording also shows the order of statements and where
+transactions begin and end."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import boto3
+import psycopg2
+import pytest
+import sqlglot
+from moto import mock_aws
+from sqlglot import exp
+
+from sparkify_assets.definitions import build_definitions
+from sparkify_assets.dwh_config import read_dwh_cfg, write_dwh_cfg
+from sparkify_assets.resources import warehouse as warehouse_module
+from sparkify_assets.resources.source import RawSourceResource, SourceError
+from sparkify_assets.settings import Settings, SettingsError, load_settings
+from sparkify_assets.tables import ALL_TABLES, STAGING_TABLES
+from sparkify_assets.targets import Target
+
+from .redshift_recorder import COMMIT, CONNECT, ROLLBACK, Recorder
+
+SNAPSHOTS = Path(__file__).parent / "snapshots" / "redshift"
+PASSWORD = "Sup3r-Secret-Pw9"
+ROLE = "arn:aws:iam::123456789012:role/sparkify-redshift-s3-read"
+HOST = "sparkify.c0ffee.us-west-2.redshift.amazonaws.com"
+REDSHIFT_ENV = {
+    "SPARKIFY_TARGET": "redshift",
+    "REDSHIFT_HOST": HOST,
+    "REDSHIFT_DB": "sparkify",
+    "REDSHIFT_USER": "sparkify",
+    "REDSHIFT_PASSWORD": PASSWORD,
+    "SPARKIFY_IAM_ROLE_ARN": ROLE,
+    "SPARKIFY_SOURCE": "s3://udacity-dend",
+}
+EVENTS, SONGS = STAGING_TABLES
+
+
+@pytest.fixture
+def redshift_env(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # no stray dwh.cfg
+    for name in [*REDSHIFT_ENV, "REDSHIFT_PORT", "SPARKIFY_WAREHOUSE_URL", "SPARKIFY_DWH_CFG"]:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in REDSHIFT_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("SPARKIFY_HOME", str(tmp_path / "home"))
+    return os.environ
+
+
+@pytest.fixture
+def recorder(monkeypatch, redshift_env):
+    """Every connection the pipeline opens goes to a recorder; ids and clocks are fixed so that
+    two runs send the same text."""
+    recorder = Recorder()
+    monkeypatch.setattr(psycopg2, "connect", recorder.connect)
+    monkeypatch.setattr(
+        warehouse_module, "_new_load_id", lambda: "00000000000040008000000000000001"
+    )
+    monkeypatch.setattr(warehouse_module, "_now", lambda: datetime(2018, 11, 30, 12, 0, 0))
+    return recorder
+
+
+def copy_statement(recorder: Recorder, step: str | None = None) -> str:
+    return next(
+        text
+        for text in map(_without_comments, recorder.statements(step))
+        if text.startswith("COPY")
+    )
+
+
+def run(job: str):
+    defs = build_definitions(Settings.from_env(os.environ))
+    return defs.resolve_job_def(job).execute_in_process(raise_on_error=False)
+
+
+def render(recorder: Recorder, step: str) -> str:
+    """A step's statements as a script: each ends with ';', transactions are marked."""
+    lines = []
+    for recorded in recorder.log:
+        if recorded.step != step:
+            continue
+        if recorded.text == CONNECT:
+            lines.append(f"-- connection {recorded.connection}: a transaction begins")
+        elif recorded.text in (COMMIT, ROLLBACK):
+            lines.append(f"{recorded.text};")
+        else:
+            lines.append(f"{recorded.text.strip()};")
+    return "\n\n".join(lines) + "\n"
+
+
+def test_every_statement_of_every_asset_and_check_matches_its_snapshot(recorder):
+    assert run("sparkify_etl").success
+    assert run("reset_warehouse").success
+    steps = [step for step in recorder.steps() if step]
+    assert len(steps) == 7 + 14 + 1  # assets, checks, reset
+    update = bool(os.environ.get("SPARKIFY_UPDATE_SNAPSHOTS"))
+    if update:
+        for stale in SNAPSHOTS.glob("*.sql"):
+            stale.unlink()
+        SNAPSHOTS.mkdir(parents=True, exist_ok=True)
+    for step in steps:
+        path = SNAPSHOTS / f"{step}.sql"
+        if update:
+            path.write_text(render(recorder, step), encoding="utf-8")
+        assert path.is_file(), (
+            f"no snapshot for step {step}: rerun with SPARKIFY_UPDATE_SNAPSHOTS=1"
+        )
+        assert render(recorder, step) == path.read_text(encoding="utf-8"), (
+            f"{path.name} differs from what the Redshift target sends now; review the change "
+            "and rerun with SPARKIFY_UPDATE_SNAPSHOTS=1"
+        )
+    assert sorted(p.stem for p in SNAPSHOTS.glob("*.sql")) == sorted(steps), "stale snapshots"
+
+
+def _without_comments(text: str) -> str:
+    return re.sub(r"--[^\n]*", "", text).strip()
+
+
+def _parse_deeply_nested(text: str) -> exp.Expression:
+    """f_repair_text nests a few hundred REPLACE calls: more than Python's default stack."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(20_000)
+    try:
+        return sqlglot.parse_one(text, read="redshift")
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def test_every_statement_sent_is_redshift_sql_by_an_independent_parser(recorder):
+    assert run("sparkify_etl").success
+    assert run("reset_warehouse").success
+    statements = sorted(set(recorder.statements()))
+    assert len(statements) > 40
+    for text in statements:
+        body = _without_comments(text)
+        if re.fullmatch(r'LOCK "[a-z_]+"', body):
+            continue  # sqlglot has no grammar for LOCK; the pattern above is Redshift's
+        function = re.fullmatch(
+            r"CREATE OR REPLACE FUNCTION (f_\w+)\((VARCHAR\(\d+\))\) RETURNS VARCHAR\(\d+\)\s+"
+            r"IMMUTABLE AS \$\$(.*)\$\$ LANGUAGE sql",
+            body,
+            re.DOTALL,
+        )
+        if function:
+            # sqlglot can't read a UDF's unnamed arguments; the header is checked by the pattern
+            # above (Redshift's grammar) and the body, a FROM-less SELECT, is parsed.
+            parsed = _parse_deeply_nested(function.group(3))
+            assert isinstance(parsed, exp.Select) and parsed.args.get("from") is None
+            continue
+        parsed = sqlglot.parse(body, read="redshift")
+        assert len(parsed) == 1, body
+        assert not isinstance(parsed[0], exp.Command), f"sqlglot could not parse:\n{body}"
+
+
+def test_each_asset_runs_in_one_transaction_that_locks_deletes_then_fills_and_commits(recorder):
+    assert run("sparkify_etl").success
+    for table in ("staging_events", "staging_songs", "songplays", "users", "time"):
+        log = [r for r in recorder.log if r.step == table]
+        assert {r.connection for r in log} == {log[0].connection}, "one connection per asset"
+        texts = [_without_comments(r.text) for r in log]
+        assert texts[0] == CONNECT and texts[-1] == COMMIT and texts.count(COMMIT) == 1
+        assert ROLLBACK not in texts
+        lock = texts.index(f'LOCK "{table}"')
+        delete = texts.index(f'DELETE FROM "{table}"')
+        fill = next(i for i, t in enumerate(texts) if t.startswith(("COPY", "INSERT INTO")))
+        assert lock < delete < fill
+    statements = [_without_comments(text) for text in recorder.statements()]
+    assert not any(text.upper().startswith("TRUNCATE") for text in statements), (
+        "TRUNCATE commits at once on Redshift: a rebuild must DELETE inside its transaction"
+    )
+
+
+def test_staging_is_redshifts_copy_from_s3_with_the_iam_role_region_and_format(recorder):
+    assert run("sparkify_etl").success
+    events_copy = copy_statement(recorder, "staging_events")
+    assert "FROM 's3://udacity-dend/log_data/'" in events_copy
+    assert f"IAM_ROLE '{ROLE}'" in events_copy
+    assert "FORMAT AS JSON 's3://udacity-dend/log_json_path.json'" in events_copy
+    assert "REGION 'us-west-2'" in events_copy and "MAXERROR 0" in events_copy
+    assert "COMPUPDATE OFF" in events_copy and "STATUPDATE ON" in events_copy
+    songs_copy = copy_statement(recorder, "staging_songs")
+    assert "FROM 's3://udacity-dend/song_data/'" in songs_copy
+    assert "FORMAT AS JSON 'auto'" in songs_copy
+
+
+def test_every_table_is_created_with_the_columns_of_the_local_target_plus_its_redshift_design():
+    for table in ALL_TABLES:
+        local = table.create_statement(Target.LOCAL)
+        redshift = table.create_statement(Target.REDSHIFT)
+        assert redshift.startswith(local.rstrip())
+        design = _without_comments(redshift[len(local.rstrip()) :])
+        assert re.fullmatch(
+            r"DISTSTYLE (ALL|EVEN|AUTO|KEY DISTKEY \(\w+\))( SORTKEY \(\w+\))?", design
+        )
+        assert "DISTSTYLE" not in local
+
+
+def test_a_copy_over_maxerror_is_rolled_back_and_its_rejections_recorded_from_stl_load_errors(
+    recorder,
+):
+    recorder.copy_rejected = 3
+    recorder.fail_when = lambda text: text.lstrip("-").find('COPY "staging_events"') >= 0
+    result = run("sparkify_etl")
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure).step_failure_data
+    message = failure.error.message
+    assert "3 rejected records exceed MAXERROR 0" in message
+    assert "s3://bucket/log_data/bad.json line 7, column userid: Invalid digit" in message
+    texts = [_without_comments(r.text) for r in recorder.log if r.step == "staging_events"]
+    copy = next(i for i, t in enumerate(texts) if t.startswith("COPY"))
+    assert texts[copy + 1] == ROLLBACK, "the failed COPY's transaction is rolled back"
+    after = texts[copy + 2 :]
+    assert any("FROM stl_load_errors" in t and "query = 4242" in t for t in after)
+    assert any("INSERT INTO load_history" in t and "'failed'" in t for t in after)
+    assert after[-1] == COMMIT, "the record of the failed load is committed"
+    assert not any(t.startswith(("DELETE", "COPY")) for t in after)
+
+
+def test_a_copy_that_fails_without_rejections_fails_the_step_with_redshifts_reason(recorder):
+    recorder.failure = "S3ServiceException:Access Denied,Status 403"
+    recorder.fail_when = lambda text: 'COPY "staging_songs"' in text
+    result = run("sparkify_etl")
+    assert not result.success
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    assert failure.step_key == "staging_songs"
+    assert "Access Denied" in failure.step_failure_data.error.message
+    texts = [r.text for r in recorder.log if r.step == "staging_songs"]
+    assert COMMIT not in texts, "nothing of a failed load is committed"
+
+
+def test_secrets_never_reach_a_statement_the_run_config_or_the_event_log(recorder):
+    result = run("sparkify_etl")
+    assert result.success
+    assert all(PASSWORD not in text for text in recorder.statements())
+    assert PASSWORD not in str(result.dagster_run.run_config)
+    assert all(PASSWORD not in str(event) for event in result.all_events)
+    connection = recorder.connect_kwargs[0]
+    assert connection["password"] == PASSWORD  # it reaches the driver, and only the driver
+    assert (connection["host"], connection["port"], connection["sslmode"]) == (
+        HOST,
+        5439,
+        "require",
+    )
+
+
+def test_a_failed_connection_to_redshift_names_the_host_but_never_the_password(
+    monkeypatch, redshift_env
+):
+    def refuse(**kwargs):
+        raise psycopg2.OperationalError(f"password={kwargs['password']} refused")
+
+    monkeypatch.setattr(psycopg2, "connect", refuse)
+    result = run("sparkify_etl")
+    failure = next(e for e in result.all_events if e.is_step_failure)
+    message = str(failure.step_failure_data.error)
+    assert HOST in message and PASSWORD not in message
+
+
+@mock_aws
+def test_chosen_files_are_copied_through_a_manifest_written_to_s3(recorder, monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-west-2")
+    s3 = boto3.client("s3", region_name="us-west-2")
+    s3.create_bucket(
+        Bucket="sparkify-work", CreateBucketConfiguration={"LocationConstraint": "us-west-2"}
+    )
+    warehouse = build_definitions(
+        Settings.from_env({**os.environ, "SPARKIFY_MANIFEST_LOCATION": "s3://sparkify-work/m"})
+    ).resources["warehouse"]
+    files = ["log_data/2018/11/2018-11-02-events.json", "log_data/2018/11/2018-11-01-events.json"]
+    load = warehouse.process_config_and_initialize().load_staging(
+        EVENTS, RawSourceResource(location="s3://udacity-dend"), files=files
+    )
+    manifest_key = "m/staging_events/00000000000040008000000000000001.manifest"
+    assert load.source == f"s3://sparkify-work/{manifest_key}"
+    manifest = s3.get_object(Bucket="sparkify-work", Key=manifest_key)["Body"].read()
+    assert b'"url": "s3://udacity-dend/log_data/2018/11/2018-11-01-events.json"' in manifest
+    assert manifest.count(b'"mandatory": true') == 2
+    copy = copy_statement(recorder)
+    assert f"FROM 's3://sparkify-work/{manifest_key}'" in copy and copy.rstrip().endswith(
+        "MANIFEST"
+    )
+
+
+def test_chosen_files_on_redshift_without_a_manifest_location_are_a_clear_error(recorder):
+    warehouse = build_definitions(Settings.from_env(os.environ)).resources["warehouse"]
+    with pytest.raises(SourceError, match="SPARKIFY_MANIFEST_LOCATION"):
+        warehouse.process_config_and_initialize().load_staging(
+            EVENTS, RawSourceResource(location="s3://udacity-dend"), files=["log_data/a.json"]
+        )
+
+
+def test_chosen_files_must_belong_to_the_table(recorder):
+    warehouse = build_definitions(Settings.from_env(os.environ)).resources["warehouse"]
+    with pytest.raises(SourceError, match="not under log_data/"):
+        warehouse.process_config_and_initialize().load_staging(
+            EVENTS, RawSourceResource(location="s3://udacity-dend"), files=["song_data/A/x.json"]
+        )
+
+
+# --- settings: the environment, or the seed's dwh.cfg ---
+
+SEED_DWH_CFG = f"""\
+[CLUSTER]
+HOST='{HOST}'
+DB_NAME='sparkify'
+DB_USER='sparkify'
+DB_PASSWORD='{PASSWORD}'
+DB_PORT='5439'
+
+[IAM_ROLE]
+ARN='{ROLE}'
+
+[S3]
+LOG_DATA='s3://udacity-dend/log_data'
+LOG_JSONPATH='s3://udacity-dend/log_json_path.json'
+SONG_DATA='s3://udacity-dend/song_data'
+"""
+
+
+def test_the_seeds_dwh_cfg_gives_every_redshift_setting(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("dwh.cfg").write_text(SEED_DWH_CFG)
+    environ = {"SPARKIFY_TARGET": "redshift"}
+    settings = load_settings(environ)
+    assert settings.target is Target.REDSHIFT and settings.source == "s3://udacity-dend"
+    assert environ["REDSHIFT_HOST"] == HOST and environ["REDSHIFT_PASSWORD"] == PASSWORD
+    assert environ["SPARKIFY_IAM_ROLE_ARN"] == ROLE
+    assert settings.redshift is not None and settings.redshift.port == 5439
+
+
+def test_the_environment_wins_over_dwh_cfg(tmp_path, monkeypatch):
+    path = tmp_path / "elsewhere.cfg"
+    path.write_text(SEED_DWH_CFG)
+    environ = {
+        "SPARKIFY_TARGET": "redshift",
+        "SPARKIFY_DWH_CFG": str(path),
+        "REDSHIFT_HOST": "other.example.com",
+    }
+    load_settings(environ)
+    assert environ["REDSHIFT_HOST"] == "other.example.com"
+    assert environ["REDSHIFT_DB"] == "sparkify"
+
+
+def test_dwh_cfg_is_ignored_by_the_local_target(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("dwh.cfg").write_text(SEED_DWH_CFG)
+    environ: dict[str, str] = {}
+    settings = load_settings(environ)
+    assert settings.target is Target.LOCAL and "REDSHIFT_HOST" not in environ
+    assert not settings.source.startswith("s3://")
+
+
+def test_dwh_cfg_s3_locations_under_different_roots_are_refused_naming_the_file(tmp_path):
+    path = tmp_path / "dwh.cfg"
+    path.write_text(SEED_DWH_CFG.replace("s3://udacity-dend/song_data", "s3://mine/song_data"))
+    with pytest.raises(SettingsError, match=r"dwh\.cfg: \[S3\] must name all three"):
+        load_settings({"SPARKIFY_TARGET": "redshift", "SPARKIFY_DWH_CFG": str(path)})
+
+
+def test_a_named_dwh_cfg_that_does_not_exist_is_an_error(tmp_path):
+    with pytest.raises(SettingsError, match="SPARKIFY_DWH_CFG"):
+        load_settings({"SPARKIFY_TARGET": "redshift", "SPARKIFY_DWH_CFG": str(tmp_path / "no")})
+
+
+def test_the_redshift_target_names_every_missing_variable():
+    with pytest.raises(SettingsError) as error:
+        Settings.from_env({"SPARKIFY_TARGET": "redshift", "REDSHIFT_HOST": HOST})
+    for name in ("REDSHIFT_DB", "REDSHIFT_USER", "REDSHIFT_PASSWORD", "SPARKIFY_IAM_ROLE_ARN"):
+        assert name in str(error.value)
+    assert "REDSHIFT_HOST" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "complaint"),
+    [
+        ("SPARKIFY_SOURCE", "/data/sparkify", "s3://"),
+        ("SPARKIFY_IAM_ROLE_ARN", "sparkify-role", "IAM role ARN"),
+        ("SPARKIFY_REGION", "mars-1", "region"),
+        ("REDSHIFT_PORT", "54x", "REDSHIFT_PORT"),
+        ("SPARKIFY_TARGET", "snowflake", "SPARKIFY_TARGET"),
+    ],
+)
+def test_a_bad_redshift_setting_is_refused_naming_it(name, value, complaint):
+    with pytest.raises(SettingsError, match=complaint):
+        Settings.from_env({**REDSHIFT_ENV, name: value})
+
+
+def test_dwh_cfg_written_by_the_cluster_command_reads_back_without_the_password(tmp_path):
+    path = tmp_path / "dwh.cfg"
+    write_dwh_cfg(path, {**REDSHIFT_ENV, "REDSHIFT_PORT": "5439"})
+    assert PASSWORD not in path.read_text()
+    values = read_dwh_cfg(path)
+    assert values["REDSHIFT_HOST"] == HOST and values["SPARKIFY_SOURCE"] == "s3://udacity-dend"
+    assert "REDSHIFT_PASSWORD" not in values
