@@ -93,7 +93,7 @@ def _cluster(args: argparse.Namespace) -> int:
     password = os.environ.get("REDSHIFT_PASSWORD", "")
     try:
         return _cluster_action(args, password)
-    except (ClusterSpecError, DwhConfigError) as error:
+    except (ClusterSpecError, DwhConfigError, SettingsError) as error:
         print(f"sparkify: {error}", file=sys.stderr)
         return 2
     except (ClientError, BotoCoreError, TimeoutError, ClusterError) as error:
@@ -109,25 +109,20 @@ def _cluster(args: argparse.Namespace) -> int:
 
 def _cluster_action(args: argparse.Namespace, password: str) -> int:
     from .cluster import ClusterSpec, ClusterSpecError, cluster_down, cluster_status, cluster_up
+    from .settings import ClusterSettings
 
-    poll_text = os.environ.get("SPARKIFY_CLUSTER_POLL_SECONDS") or "15"
-    try:
-        poll_seconds = float(poll_text)
-    except ValueError:
-        poll_seconds = -1.0
-    if not poll_seconds >= 0:
-        raise ClusterSpecError(f"SPARKIFY_CLUSTER_POLL_SECONDS={poll_text!r} is not a number ≥ 0")
+    settings = ClusterSettings.from_env()
     options = {
         "identifier": args.identifier,
         "node_type": getattr(args, "node_type", None),
         "nodes": getattr(args, "nodes", None),
-        "region": os.environ.get("SPARKIFY_REGION") or None,
+        "region": settings.region,
     }
     spec = ClusterSpec(**{name: value for name, value in options.items() if value is not None})
     if args.action == "status":
         print(cluster_status(spec).describe())
     elif args.action == "down":
-        cluster_down(spec, poll_seconds=poll_seconds, final_snapshot=args.final_snapshot)
+        cluster_down(spec, poll_seconds=settings.poll_seconds, final_snapshot=args.final_snapshot)
     else:
         if not password:
             raise ClusterSpecError(
@@ -140,7 +135,7 @@ def _cluster_action(args: argparse.Namespace, password: str) -> int:
             allow_cidr=args.allow_from,
             allow_anywhere=args.allow_anywhere,
             config_path=args.config,
-            poll_seconds=poll_seconds,
+            poll_seconds=settings.poll_seconds,
         )
     return 0
 

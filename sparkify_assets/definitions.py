@@ -65,12 +65,12 @@ def _warehouse(settings: Settings) -> WarehouseResource:
     return WarehouseResource(
         target=Target.REDSHIFT,
         host=EnvVar("REDSHIFT_HOST"),
-        port=settings.redshift.port,
+        port=EnvVar.int("REDSHIFT_PORT") if settings.redshift.port_is_set else 5439,
         database=EnvVar("REDSHIFT_DB"),
         user=EnvVar("REDSHIFT_USER"),
         password=EnvVar("REDSHIFT_PASSWORD"),
         iam_role_arn=EnvVar("SPARKIFY_IAM_ROLE_ARN"),
-        region=settings.redshift.region,
+        region=settings.redshift.source_region,
         manifest_location=settings.redshift.manifest_location,
         **common,
     )

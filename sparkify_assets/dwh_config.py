@@ -44,7 +44,13 @@ def read_dwh_cfg(path: Path) -> dict[str, str]:
     try:
         parser.read_string(path.read_text(encoding="utf-8"), source=str(path))
     except (OSError, UnicodeDecodeError, configparser.Error) as error:
-        raise DwhConfigError(f"cannot read {path}: {error}") from None
+        # configparser quotes the offending line, which may hold DB_PASSWORD: name only where.
+        lines = [line for line, _ in getattr(error, "errors", ())] or [getattr(error, "lineno", 0)]
+        where = f" at line {', '.join(map(str, lines))}" if any(lines) else ""
+        raise DwhConfigError(
+            f"cannot read {path}{where} ({type(error).__name__}): expected [SECTION] headers "
+            "and KEY=value lines"
+        ) from None
     values = {
         variable: value
         for (section, key), variable in CLUSTER_KEYS.items()

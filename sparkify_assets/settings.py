@@ -40,9 +40,25 @@ _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
 class RedshiftSettings:
     """Where the Redshift target is; the password is checked to be set, never kept here."""
 
-    port: int
-    region: str
+    port_is_set: bool  # REDSHIFT_PORT given; else Redshift's 5439
+    source_region: str  # where the S3 source is: COPY's REGION
     manifest_location: str | None  # s3://… where manifests of explicit file lists are written
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    """What `sparkify cluster` reads; separate, so that a bad pipeline setting can't stop a
+    cluster from being deleted."""
+
+    region: str
+    poll_seconds: float
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> ClusterSettings:
+        return cls(
+            region=_region(environ, "SPARKIFY_REGION", "us-west-2"),
+            poll_seconds=_number(environ, "SPARKIFY_CLUSTER_POLL_SECONDS", "15", float, 0, 3600),
+        )
 
 
 @dataclass(frozen=True)
@@ -122,17 +138,23 @@ def _redshift_settings(environ: Mapping[str, str]) -> RedshiftSettings:
             "SPARKIFY_TARGET=redshift needs SPARKIFY_SOURCE=s3://bucket/prefix: Redshift's COPY "
             "reads the raw files from S3 (e.g. s3://udacity-dend)"
         )
-    region = environ.get("SPARKIFY_REGION") or "us-west-2"
-    if not _REGION.fullmatch(region):
-        raise SettingsError(f"SPARKIFY_REGION={region!r} is not an AWS region name")
+    cluster_region = _region(environ, "SPARKIFY_REGION", "us-west-2")
     manifests = environ.get("SPARKIFY_MANIFEST_LOCATION") or None
     if manifests is not None and not manifests.startswith("s3://"):
         raise SettingsError(f"SPARKIFY_MANIFEST_LOCATION={manifests!r} must be an s3:// URI")
+    _number(environ, "REDSHIFT_PORT", "5439", int, 1, 65535)
     return RedshiftSettings(
-        port=_number(environ, "REDSHIFT_PORT", "5439", int, 1, 65535),
-        region=region,
+        port_is_set=bool(environ.get("REDSHIFT_PORT")),
+        source_region=_region(environ, "SPARKIFY_SOURCE_REGION", cluster_region),
         manifest_location=manifests,
     )
+
+
+def _region(environ: Mapping[str, str], name: str, default: str) -> str:
+    region = environ.get(name) or default
+    if not _REGION.fullmatch(region):
+        raise SettingsError(f"{name}={region!r} is not an AWS region name (e.g. us-west-2)")
+    return region
 
 
 def _number(

@@ -25,10 +25,12 @@ class Recorded:
     text: str  # a statement as sent, or CONNECT / COMMIT / ROLLBACK
 
 
-def _answers(rows_per_table: int, copy_rejected: int) -> list[tuple[str, list[tuple[Any, ...]]]]:
+def _answers(
+    rows_per_table: int, copy_rejected: int, last_copy_id: int
+) -> list[tuple[str, list[tuple[Any, ...]]]]:
     """Canned results, by the first pattern the statement matches."""
     return [
-        (r"pg_last_copy_id\(\)", [(4242,)]),
+        (r"pg_last_copy_id\(\)", [(last_copy_id,)]),
         (r"pg_last_copy_count\(\)", [(rows_per_table, 3, copy_rejected)]),
         (r"FROM information_schema\.tables", [(1,)]),
         (r"FROM information_schema\.columns", [("id", "integer", None, "YES")]),
@@ -62,6 +64,7 @@ class Recorder:
 
     rows_per_table: int = 100
     copy_rejected: int = 0  # rejected records Redshift reports for the last COPY
+    last_copy_id: int = 4242  # -1: Redshift knows of no COPY in this session
     fail_when: Callable[[str], bool] = lambda text: False  # statements that raise
     failure: str = "Load into table failed. Check 'stl_load_errors' system table for details."
     log: list[Recorded] = field(default_factory=list)
@@ -87,7 +90,7 @@ class Recorder:
         self.log.append(Recorded(_current_step(), connection, text))
 
     def _answer(self, text: str) -> list[tuple[Any, ...]]:
-        for pattern, rows in _answers(self.rows_per_table, self.copy_rejected):
+        for pattern, rows in _answers(self.rows_per_table, self.copy_rejected, self.last_copy_id):
             if re.search(pattern, text):
                 return rows
         return []

@@ -96,27 +96,27 @@ def render(recorder: Recorder, step: str) -> str:
     return "\n\n".join(lines) + "\n"
 
 
+def assert_matches_snapshot(path: Path, text: str) -> None:
+    if os.environ.get("SPARKIFY_UPDATE_SNAPSHOTS"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.is_file(), f"no snapshot {path.name}: rerun with SPARKIFY_UPDATE_SNAPSHOTS=1"
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{path.name} differs from what the Redshift target sends now; review the change and "
+        "rerun with SPARKIFY_UPDATE_SNAPSHOTS=1"
+    )
+
+
 def test_every_statement_of_every_asset_and_check_matches_its_snapshot(recorder):
     assert run("sparkify_etl").success
     assert run("reset_warehouse").success
     steps = [step for step in recorder.steps() if step]
     assert len(steps) == 7 + 14 + 1  # assets, checks, reset
-    update = bool(os.environ.get("SPARKIFY_UPDATE_SNAPSHOTS"))
-    if update:
+    if os.environ.get("SPARKIFY_UPDATE_SNAPSHOTS"):
         for stale in SNAPSHOTS.glob("*.sql"):
             stale.unlink()
-        SNAPSHOTS.mkdir(parents=True, exist_ok=True)
     for step in steps:
-        path = SNAPSHOTS / f"{step}.sql"
-        if update:
-            path.write_text(render(recorder, step), encoding="utf-8")
-        assert path.is_file(), (
-            f"no snapshot for step {step}: rerun with SPARKIFY_UPDATE_SNAPSHOTS=1"
-        )
-        assert render(recorder, step) == path.read_text(encoding="utf-8"), (
-            f"{path.name} differs from what the Redshift target sends now; review the change "
-            "and rerun with SPARKIFY_UPDATE_SNAPSHOTS=1"
-        )
+        assert_matches_snapshot(SNAPSHOTS / f"{step}.sql", render(recorder, step))
     assert sorted(p.stem for p in SNAPSHOTS.glob("*.sql")) == sorted(steps), "stale snapshots"
 
 
@@ -134,13 +134,28 @@ def _parse_deeply_nested(text: str) -> exp.Expression:
         sys.setrecursionlimit(limit)
 
 
-def test_every_statement_sent_is_redshift_sql_by_an_independent_parser(recorder):
-    assert run("sparkify_etl").success
-    assert run("reset_warehouse").success
-    statements = sorted(set(recorder.statements()))
+def snapshot_statements() -> list[str]:
+    """Every statement in every snapshot (the snapshot tests keep them equal to what is sent)."""
+    statements = set()
+    for path in SNAPSHOTS.rglob("*.sql"):
+        for chunk in path.read_text(encoding="utf-8").split(";\n\n"):
+            body = _without_comments(chunk).rstrip(";").strip()
+            if body and body not in (COMMIT, ROLLBACK):
+                statements.add(body)
+    return sorted(statements)
+
+
+FORBIDDEN_ON_REDSHIFT = {
+    exp.OnConflict: "ON CONFLICT",
+    exp.TruncateTable: "TRUNCATE (it commits at once on Redshift)",
+    exp.GeneratedAsIdentityColumnConstraint: "identity columns",
+}
+
+
+def test_every_statement_sent_is_redshift_sql_by_an_independent_parser():
+    statements = snapshot_statements()
     assert len(statements) > 40
-    for text in statements:
-        body = _without_comments(text)
+    for body in statements:
         if re.fullmatch(r'LOCK "[a-z_]+"', body):
             continue  # sqlglot has no grammar for LOCK; the pattern above is Redshift's
         function = re.fullmatch(
@@ -157,7 +172,13 @@ def test_every_statement_sent_is_redshift_sql_by_an_independent_parser(recorder)
             continue
         parsed = sqlglot.parse(body, read="redshift")
         assert len(parsed) == 1, body
-        assert not isinstance(parsed[0], exp.Command), f"sqlglot could not parse:\n{body}"
+        tree = parsed[0]
+        assert not isinstance(tree, exp.Command), f"sqlglot could not parse:\n{body}"
+        for node, what in FORBIDDEN_ON_REDSHIFT.items():
+            assert tree.find(node) is None, f"Redshift has no {what}:\n{body}"
+        assert all(not d.args.get("on") for d in tree.find_all(exp.Distinct)), (
+            f"Redshift has no DISTINCT ON:\n{body}"
+        )
 
 
 def test_each_asset_runs_in_one_transaction_that_locks_deletes_then_fills_and_commits(recorder):
@@ -203,17 +224,24 @@ def test_every_table_is_created_with_the_columns_of_the_local_target_plus_its_re
         assert "DISTSTYLE" not in local
 
 
+def _copy_fails(text: str) -> bool:
+    return _without_comments(text).startswith('COPY "staging_events"')
+
+
 def test_a_copy_over_maxerror_is_rolled_back_and_its_rejections_recorded_from_stl_load_errors(
     recorder,
 ):
     recorder.copy_rejected = 3
-    recorder.fail_when = lambda text: text.lstrip("-").find('COPY "staging_events"') >= 0
+    recorder.fail_when = _copy_fails
     result = run("sparkify_etl")
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure).step_failure_data
     message = failure.error.message
     assert "3 rejected records exceed MAXERROR 0" in message
     assert "s3://bucket/log_data/bad.json line 7, column userid: Invalid digit" in message
+    assert_matches_snapshot(
+        SNAPSHOTS / "scenarios" / "copy_over_maxerror.sql", render(recorder, "staging_events")
+    )
     texts = [_without_comments(r.text) for r in recorder.log if r.step == "staging_events"]
     copy = next(i for i, t in enumerate(texts) if t.startswith("COPY"))
     assert texts[copy + 1] == ROLLBACK, "the failed COPY's transaction is rolled back"
@@ -224,16 +252,27 @@ def test_a_copy_over_maxerror_is_rolled_back_and_its_rejections_recorded_from_st
     assert not any(t.startswith(("DELETE", "COPY")) for t in after)
 
 
-def test_a_copy_that_fails_without_rejections_fails_the_step_with_redshifts_reason(recorder):
+def test_a_copy_that_fails_before_loading_fails_the_step_with_redshifts_reason_and_is_recorded(
+    recorder,
+):
     recorder.failure = "S3ServiceException:Access Denied,Status 403"
-    recorder.fail_when = lambda text: 'COPY "staging_songs"' in text
+    recorder.last_copy_id = -1  # a COPY refused before it loads gets no id
+    recorder.fail_when = _copy_fails
     result = run("sparkify_etl")
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure)
-    assert failure.step_key == "staging_songs"
+    assert failure.step_key == "staging_events"
     assert "Access Denied" in failure.step_failure_data.error.message
-    texts = [r.text for r in recorder.log if r.step == "staging_songs"]
-    assert COMMIT not in texts, "nothing of a failed load is committed"
+    assert_matches_snapshot(
+        SNAPSHOTS / "scenarios" / "copy_refused.sql", render(recorder, "staging_events")
+    )
+    texts = [_without_comments(r.text) for r in recorder.log if r.step == "staging_events"]
+    copy = next(i for i, t in enumerate(texts) if t.startswith("COPY"))
+    assert texts[copy + 1] == ROLLBACK
+    after = texts[copy + 2 :]
+    assert any("INSERT INTO load_history" in t and "'failed'" in t for t in after)
+    assert any("stl_load_errors" in t and re.search(r"query =\s+-1", t) for t in after)
+    assert after[-1] == COMMIT and not any(t.startswith(("DELETE", "COPY")) for t in after)
 
 
 def test_secrets_never_reach_a_statement_the_run_config_or_the_event_log(recorder):
@@ -279,6 +318,9 @@ def test_chosen_files_are_copied_through_a_manifest_written_to_s3(recorder, monk
     files = ["log_data/2018/11/2018-11-02-events.json", "log_data/2018/11/2018-11-01-events.json"]
     load = warehouse.process_config_and_initialize().load_staging(
         EVENTS, RawSourceResource(location="s3://udacity-dend"), files=files
+    )
+    assert_matches_snapshot(
+        SNAPSHOTS / "scenarios" / "copy_with_manifest.sql", render(recorder, "")
     )
     manifest_key = "m/staging_events/00000000000040008000000000000001.manifest"
     assert load.source == f"s3://sparkify-work/{manifest_key}"
@@ -335,7 +377,8 @@ def test_the_seeds_dwh_cfg_gives_every_redshift_setting(tmp_path, monkeypatch):
     assert settings.target is Target.REDSHIFT and settings.source == "s3://udacity-dend"
     assert environ["REDSHIFT_HOST"] == HOST and environ["REDSHIFT_PASSWORD"] == PASSWORD
     assert environ["SPARKIFY_IAM_ROLE_ARN"] == ROLE
-    assert settings.redshift is not None and settings.redshift.port == 5439
+    assert settings.redshift is not None and settings.redshift.port_is_set
+    assert settings.redshift.source_region == "us-west-2"
 
 
 def test_the_environment_wins_over_dwh_cfg(tmp_path, monkeypatch):
@@ -386,6 +429,7 @@ def test_the_redshift_target_names_every_missing_variable():
         ("SPARKIFY_SOURCE", "/data/sparkify", "s3://"),
         ("SPARKIFY_IAM_ROLE_ARN", "sparkify-role", "IAM role ARN"),
         ("SPARKIFY_REGION", "mars-1", "region"),
+        ("SPARKIFY_SOURCE_REGION", "moon", "SPARKIFY_SOURCE_REGION"),
         ("REDSHIFT_PORT", "54x", "REDSHIFT_PORT"),
         ("SPARKIFY_TARGET", "snowflake", "SPARKIFY_TARGET"),
     ],
@@ -402,3 +446,20 @@ def test_dwh_cfg_written_by_the_cluster_command_reads_back_without_the_password(
     values = read_dwh_cfg(path)
     assert values["REDSHIFT_HOST"] == HOST and values["SPARKIFY_SOURCE"] == "s3://udacity-dend"
     assert "REDSHIFT_PASSWORD" not in values
+
+
+def test_a_malformed_dwh_cfg_is_refused_naming_the_line_but_not_quoting_it(tmp_path):
+    path = tmp_path / "dwh.cfg"
+    path.write_text(f"[CLUSTER]\nHOST=h\nDB_PASSWORD {PASSWORD}\n")
+    with pytest.raises(SettingsError, match="line 3") as error:
+        load_settings({"SPARKIFY_TARGET": "redshift", "SPARKIFY_DWH_CFG": str(path)})
+    assert PASSWORD not in str(error.value)
+
+
+def test_copy_names_the_sources_region_which_may_differ_from_the_clusters(recorder, monkeypatch):
+    monkeypatch.setenv("SPARKIFY_REGION", "eu-west-1")
+    monkeypatch.setenv("SPARKIFY_SOURCE_REGION", "us-west-2")
+    monkeypatch.setenv("REDSHIFT_PORT", "5440")
+    assert run("sparkify_etl").success
+    assert "REGION 'us-west-2'" in copy_statement(recorder, "staging_events")
+    assert recorder.connect_kwargs[0]["port"] == 5440

@@ -37,15 +37,15 @@ class CopyRequest:
 
 @dataclass(frozen=True)
 class CopyOutcome:
-    """What one COPY read and did. When it exceeded MAXERROR, its transaction has been rolled
-    back and a fresh one begun, in which the load is recorded."""
+    """What one COPY read and did. When it failed, its transaction has been rolled back and a
+    fresh one begun, in which the failed load is recorded."""
 
     source: str  # the prefix or manifest the COPY read
     files: int
     records_read: int
-    rows_loaded: int
+    rows_loaded: int  # after a failure: rows read and rolled back (Redshift doesn't say: 0)
     rejected: int
-    exceeded_maxerror: bool
+    failure: str | None  # why the COPY failed; None when it loaded
     seconds: float
     rejected_records: list[LoadError] = field(default_factory=list)  # local: held in memory
     copy_query_id: int | None = None  # Redshift: the COPY's query id in stl_load_errors
@@ -90,7 +90,7 @@ class EmulatedCopy:
             records_read=result.records_read,
             rows_loaded=result.rows_loaded,
             rejected=len(result.errors),
-            exceeded_maxerror=result.exceeded_maxerror,
+            failure="rejected records exceed MAXERROR" if result.exceeded_maxerror else None,
             seconds=result.seconds,
             rejected_records=result.errors,
         )
@@ -150,14 +150,9 @@ class RedshiftCopy:
             )
         except psycopg2.Error as error:
             session.begin_again()
-            outcome = self._last_copy(session, origin, started, exceeded_maxerror=True)
-            if outcome.rejected == 0:
-                reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-                raise CopyFailed(
-                    f"Redshift's COPY into {table.name} from {origin} failed: {reason}"
-                ) from None
-            return outcome
-        outcome = self._last_copy(session, origin, started, exceeded_maxerror=False)
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+            return self._last_copy(session, origin, started, failure=reason)
+        outcome = self._last_copy(session, origin, started, failure=None)
         request.report(
             f"Redshift COPY into {table.name}: {outcome.rows_loaded:,} rows from "
             f"{outcome.files:,} files, {outcome.rejected:,} rejected, in {outcome.seconds:.1f} s"
@@ -179,21 +174,21 @@ class RedshiftCopy:
 
     @staticmethod
     def _last_copy(
-        session: Session, origin: str, started: float, *, exceeded_maxerror: bool
+        session: Session, origin: str, started: float, *, failure: str | None
     ) -> CopyOutcome:
         id_row = session.fetch_one("meta/last_copy_id")
         query_id = id_row[0] if id_row else -1
         counts = session.fetch_one("meta/copy_outcome", {"query_id": query_id})
         rows_loaded, files, rejected = counts if counts else (0, 0, 0)
-        if exceeded_maxerror:
-            rows_loaded = 0  # rolled back with the failed COPY
+        if failure is not None:
+            rows_loaded = 0  # pg_last_copy_count() speaks of a COPY that completed
         return CopyOutcome(
             source=origin,
             files=files,
             records_read=rows_loaded + rejected,
             rows_loaded=rows_loaded,
             rejected=rejected,
-            exceeded_maxerror=exceeded_maxerror,
+            failure=failure,
             seconds=time.monotonic() - started,
             copy_query_id=query_id,
         )

@@ -31,9 +31,16 @@ from ..targets import Target
 from .embedded import embedded_postgres_dsn
 from .session import Session, TableState
 from .source import RawSourceResource
-from .staging_copy import CopyOutcome, CopyRequest, EmulatedCopy, RedshiftCopy, StagingCopy
+from .staging_copy import (
+    CopyFailed,
+    CopyOutcome,
+    CopyRequest,
+    EmulatedCopy,
+    RedshiftCopy,
+    Report,
+    StagingCopy,
+)
 
-Report = Callable[[str], None]
 FIRST_ERRORS_SHOWN = 5
 FIRST_ERRORS_KEPT = 20
 
@@ -149,8 +156,8 @@ class WarehouseResource(RedshiftClientResource):
         transaction.
 
         The load's outcome and every rejected record are written to load_history and
-        load_errors: with the data when the load commits, on their own when it exceeds MAXERROR,
-        so that a failed load leaves the table as it was and still explains itself.
+        load_errors: with the data when the load commits, on their own when the COPY fails, so
+        that a failed load leaves the table as it was and still explains itself.
         """
         staging_copy = self._staging_copy()
         load_id = _new_load_id()
@@ -162,7 +169,7 @@ class WarehouseResource(RedshiftClientResource):
                 session,
                 CopyRequest(table, source, files, self.maxerror, load_id, report or _quiet),
             )
-            if outcome.exceeded_maxerror:
+            if outcome.failure is not None:
                 session.create(*META_TABLES)  # rolled back with the load if it made them
             staging_copy.record_rejections(session, outcome, load_id, started, table.name)
             session.execute(
@@ -171,7 +178,7 @@ class WarehouseResource(RedshiftClientResource):
                     "load_id": load_id,
                     "tbl_name": table.name,
                     "source": outcome.source,
-                    "status": "failed" if outcome.exceeded_maxerror else "committed",
+                    "status": "committed" if outcome.failure is None else "failed",
                     "started_at": started,
                     "finished_at": _now(),
                     "files": outcome.files,
@@ -182,7 +189,7 @@ class WarehouseResource(RedshiftClientResource):
                     "maxerror": self.maxerror,
                 },
             )
-            if not outcome.exceeded_maxerror:
+            if outcome.failure is None:
                 return StagingLoad(load_id, outcome.source, outcome, session.state(table.name))
             first_errors = [
                 LoadError(*row)
@@ -191,8 +198,13 @@ class WarehouseResource(RedshiftClientResource):
                 )
             ]
         # Raised after the block, so that the record of the failed load is committed.
-        raise LoadFailed(
-            _failure_message(table, outcome, first_errors, self.maxerror), outcome, first_errors
+        if outcome.rejected > self.maxerror:
+            raise LoadFailed(
+                _failure_message(table, outcome, first_errors, self.maxerror), outcome, first_errors
+            )
+        raise CopyFailed(
+            f"COPY into {table.name} from {outcome.source} failed: {outcome.failure}"
+            + "".join(f"\n  - {error.describe()}" for error in first_errors[:FIRST_ERRORS_SHOWN])
         )
 
     def rebuild_star(self, table: StarTable) -> TableState:

@@ -4,10 +4,12 @@ CREATE SCHEMA IF NOT EXISTS "public";
 
 SET search_path TO "public";
 
+-- Counted on the key's text, not the key: Redshift does not enforce PRIMARY KEY but its planner
+-- trusts it, and may answer COUNT(DISTINCT key) or GROUP BY key as if the key were unique.
 SELECT
-    COUNT(*)                            AS row_count,
-    COUNT(*) - COUNT("artist_id")             AS null_keys,
-    COUNT("artist_id") - COUNT(DISTINCT "artist_id") AS duplicate_keys
+    COUNT(*)                                                    AS row_count,
+    COUNT(*) - COUNT("artist_id")                                     AS null_keys,
+    COUNT("artist_id") - COUNT(DISTINCT CAST("artist_id" AS VARCHAR(64)))   AS duplicate_keys
 FROM "artists";
 
 COMMIT;

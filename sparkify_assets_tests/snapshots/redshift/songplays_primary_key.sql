@@ -4,10 +4,12 @@ CREATE SCHEMA IF NOT EXISTS "public";
 
 SET search_path TO "public";
 
+-- Counted on the key's text, not the key: Redshift does not enforce PRIMARY KEY but its planner
+-- trusts it, and may answer COUNT(DISTINCT key) or GROUP BY key as if the key were unique.
 SELECT
-    COUNT(*)                            AS row_count,
-    COUNT(*) - COUNT("songplay_id")             AS null_keys,
-    COUNT("songplay_id") - COUNT(DISTINCT "songplay_id") AS duplicate_keys
+    COUNT(*)                                                    AS row_count,
+    COUNT(*) - COUNT("songplay_id")                                     AS null_keys,
+    COUNT("songplay_id") - COUNT(DISTINCT CAST("songplay_id" AS VARCHAR(64)))   AS duplicate_keys
 FROM "songplays";
 
 COMMIT;

@@ -5,8 +5,9 @@ CREATE SCHEMA IF NOT EXISTS "public";
 SET search_path TO "public";
 
 -- One row per load attempt of a staging table, committed or failed, with the counts that must
--- reconcile: rows_loaded + rejected = records_read. A failed load's rows_loaded were converted
--- and then rolled back with it; only status = 'committed' rows are in the table.
+-- reconcile: rows_loaded + rejected = records_read. Only status = 'committed' rows are in the
+-- table; a failed load's rows_loaded are those it read before it stopped and then rolled back
+-- (Redshift does not report them for a failed COPY: there they are 0).
 CREATE TABLE IF NOT EXISTS load_history (
     load_id      VARCHAR(64)   NOT NULL PRIMARY KEY,
     tbl_name     VARCHAR(128)  NOT NULL,
