@@ -6,15 +6,21 @@ offending keys, so the UI says what is wrong without a query.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from dagster import (
+    AssetCheckExecutionContext,
     AssetCheckResult,
     AssetChecksDefinition,
     AssetCheckSeverity,
+    DailyPartitionsDefinition,
     MetadataValue,
     asset_check,
 )
 
+from .assets.metadata import days_of_run
+from .partitions import Days
+from .resources.session import Session
 from .resources.warehouse import WarehouseResource
 from .tables import STAGING_TABLES, STAR_TABLES, StagingTable, StarTable
 
@@ -117,25 +123,39 @@ def _reference_check(reference: Reference) -> AssetChecksDefinition:
     return check
 
 
+def _rows_of_days(
+    session: Session, table: StagingTable, first: date | None, last: date | None
+) -> int:
+    if first is None or last is None or table.day_column is None:
+        return session.state(table.name).row_count
+    row = session.fetch_one(
+        "common/count_rows_of_days",
+        Days(first, last).parameters(table.day_column),
+        table=table.name,
+        column=table.day_column.name,
+    )
+    return row[0] if row else 0
+
+
 def _load_reconciliation_check(table: StagingTable) -> AssetChecksDefinition:
     @asset_check(
         asset=table.name,
         name="load_reconciles",
         blocking=True,
         description=(
-            "Nothing lost: the table holds the latest load's rows, and rows loaded + records "
-            "rejected (in load_errors) = records read from the files."
+            "Nothing lost: the table holds the latest load's rows (of the days it loaded), and "
+            "rows loaded + records rejected (in load_errors) = records read from the files."
         ),
     )
     def check(warehouse: WarehouseResource) -> AssetCheckResult:
         with warehouse.session() as session:
             last = session.fetch_one("checks/last_load", {"tbl_name": table.name})
-            rows_now = session.state(table.name).row_count
-        if last is None:
-            return AssetCheckResult(
-                passed=False, metadata={"reason": "no committed load recorded in load_history"}
-            )
-        load_id, records_read, rows_loaded, rejected, errors_recorded = last
+            if last is None:
+                return AssetCheckResult(
+                    passed=False, metadata={"reason": "no committed load recorded in load_history"}
+                )
+            load_id, records_read, rows_loaded, rejected, errors_recorded, first, last_day = last
+            rows_now = _rows_of_days(session, table, first, last_day)
         return AssetCheckResult(
             passed=(
                 rows_now > 0
@@ -156,28 +176,36 @@ def _load_reconciliation_check(table: StagingTable) -> AssetChecksDefinition:
     return check
 
 
-@asset_check(
-    asset="songplays",
-    name="one_row_per_play",
-    blocking=True,
-    description=(
-        "songplays holds exactly one row per distinct NextSong event with a user (and a "
-        "session, item in session and ts); events lacking those are counted in the metadata."
-    ),
-)
-def songplays_one_row_per_play(warehouse: WarehouseResource) -> AssetCheckResult:
-    with warehouse.session() as session:
-        counts = session.fetch_one("checks/songplays_vs_events")
-    assert counts is not None
-    songplays, plays, unplaceable = counts
-    return AssetCheckResult(
-        passed=songplays == plays,
-        metadata={
-            "songplays": songplays,
-            "distinct_plays_in_staging": plays,
-            "nextsong_events_without_session_item_or_ts": unplaceable,
-        },
+def songplays_one_row_per_play_check(days: DailyPartitionsDefinition) -> AssetChecksDefinition:
+    @asset_check(
+        asset="songplays",
+        name="one_row_per_play",
+        blocking=True,
+        description=(
+            "For the days of the run: songplays holds exactly one row per distinct NextSong "
+            "event with a user (and a session and item in session); events lacking those are "
+            "counted in the metadata."
+        ),
     )
+    def check(
+        context: AssetCheckExecutionContext, warehouse: WarehouseResource
+    ) -> AssetCheckResult:
+        checked = days_of_run(context, days)
+        with warehouse.session() as session:
+            counts = session.fetch_one("checks/songplays_vs_events", checked.parameters())
+        assert counts is not None
+        songplays, plays, unplaceable = counts
+        return AssetCheckResult(
+            passed=songplays == plays,
+            metadata={
+                "days": str(checked) if not checked.everything else "all",
+                "songplays": songplays,
+                "distinct_plays_in_staging": plays,
+                "nextsong_events_without_session_or_item": unplaceable,
+            },
+        )
+
+    return check
 
 
 def songplays_match_share_check(min_share: float) -> AssetChecksDefinition:
@@ -209,11 +237,13 @@ def songplays_match_share_check(min_share: float) -> AssetChecksDefinition:
     return check
 
 
-def build_checks(min_match_share: float) -> list[AssetChecksDefinition]:
+def build_checks(
+    min_match_share: float, days: DailyPartitionsDefinition
+) -> list[AssetChecksDefinition]:
     return [
         *(_load_reconciliation_check(table) for table in STAGING_TABLES),
         *(_key_check(table) for table in STAR_TABLES),
         *(_reference_check(reference) for reference in REFERENCES),
-        songplays_one_row_per_play,
+        songplays_one_row_per_play_check(days),
         songplays_match_share_check(min_match_share),
     ]

@@ -2,38 +2,32 @@
 
 from __future__ import annotations
 
-from dagster import (
-    AssetSelection,
-    Definitions,
-    EnvVar,
-    define_asset_job,
-    in_process_executor,
-)
+from dagster import Definitions, EnvVar, in_process_executor
 from dagster_aws.s3 import S3Resource
 
 from .assets import build_staging_assets, build_star_assets
+from .automation import log_files_sensor, yesterday_schedule
 from .checks import build_checks
-from .jobs import reset_warehouse
+from .jobs import daily_job, etl_job, reset_warehouse
+from .partitions import daily_partitions
 from .resources.source import RawSourceResource
 from .resources.warehouse import WarehouseResource
 from .settings import Settings, load_settings
 from .targets import Target
 
-# One process for the whole run: each step is a few SQL statements, so the default
-# process-per-step executor would spend more time starting Python than loading data.
-sparkify_etl = define_asset_job(
-    "sparkify_etl",
-    selection=AssetSelection.groups("staging", "star"),
-    description="Stage the raw files, build the star schema, and check keys and counts.",
-    executor_def=in_process_executor,
-)
-
 
 def build_definitions(settings: Settings) -> Definitions:
+    days = daily_partitions(settings.first_day, settings.last_day)
+    daily = daily_job(days)
     return Definitions(
-        assets=[*build_staging_assets(settings.target), *build_star_assets(settings.target)],
-        asset_checks=build_checks(settings.min_match_share),
-        jobs=[sparkify_etl, reset_warehouse],
+        assets=[
+            *build_staging_assets(settings.target, days),
+            *build_star_assets(settings.target, days),
+        ],
+        asset_checks=build_checks(settings.min_match_share, days),
+        jobs=[etl_job(days), daily, reset_warehouse],
+        sensors=[log_files_sensor(daily, days)],
+        schedules=[yesterday_schedule(daily)],
         executor=in_process_executor,
         resources={
             "warehouse": _warehouse(settings),

@@ -1,8 +1,59 @@
-"""Jobs that are not asset materializations."""
+"""The jobs: everything at once, day by day, and a reset."""
 
-from dagster import OpExecutionContext, in_process_executor, job, op
+from typing import TYPE_CHECKING
+
+from dagster import (
+    AssetSelection,
+    DailyPartitionsDefinition,
+    OpExecutionContext,
+    define_asset_job,
+    in_process_executor,
+    job,
+    op,
+)
 
 from .resources.warehouse import WarehouseResource
+from .tables import STAGING_TABLES, STAR_TABLES
+
+if TYPE_CHECKING:
+    from dagster._core.definitions.unresolved_asset_job_definition import (
+        UnresolvedAssetJobDefinition,
+    )
+
+RANGE_START = "dagster/asset_partition_range_start"
+RANGE_END = "dagster/asset_partition_range_end"
+# The daily tables, and users, whose latest level can change with any day's events.
+DAILY_ASSETS = [
+    *(table.name for table in (*STAGING_TABLES, *STAR_TABLES) if table.day_column is not None),
+    "users",
+]
+
+
+def etl_job(days: DailyPartitionsDefinition) -> "UnresolvedAssetJobDefinition":
+    """Every asset over every day: what `dagster job execute -j sparkify_etl` builds."""
+    keys = days.get_partition_keys()
+    return define_asset_job(
+        "sparkify_etl",
+        selection=AssetSelection.groups("staging", "star"),
+        description=(
+            "Stage every raw file and build the whole star schema (all days), with the checks."
+        ),
+        tags={RANGE_START: keys[0], RANGE_END: keys[-1]} if keys else None,
+        # One process for the whole run: each step is a few SQL statements, so the default
+        # process-per-step executor would spend more time starting Python than loading data.
+        executor_def=in_process_executor,
+    )
+
+
+def daily_job(days: DailyPartitionsDefinition) -> "UnresolvedAssetJobDefinition":
+    """One day or a range of days, in one run: what backfills, the sensor and the schedule run.
+    The song catalogue is not reloaded: it comes from the last sparkify_etl."""
+    return define_asset_job(
+        "sparkify_daily",
+        selection=AssetSelection.assets(*DAILY_ASSETS),
+        description="Load the log files of a day (or a range of days) and rebuild their plays.",
+        executor_def=in_process_executor,
+    )
 
 
 @op(description="Drop and recreate every table (the seed's create_tables.py).")

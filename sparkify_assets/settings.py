@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
@@ -72,6 +73,8 @@ class Settings:
     min_match_share: float
     s3_endpoint_url: str | None
     s3_unsigned: bool
+    first_day: date  # the first daily partition
+    last_day: date | None  # the last daily partition; None: yesterday, as days go by
     target: Target
     redshift: RedshiftSettings | None  # set when target is redshift
 
@@ -89,6 +92,12 @@ class Settings:
                 f"SPARKIFY_TARGET={target_name!r} must be one of {', '.join(Target)}"
             )
         target = Target(target_name)
+        first_day = _date(environ, "SPARKIFY_FIRST_DAY", "2018-11-01")
+        last_day = _date(environ, "SPARKIFY_LAST_DAY", "")
+        if first_day and last_day and last_day < first_day:
+            raise SettingsError(
+                f"SPARKIFY_LAST_DAY={last_day} is before SPARKIFY_FIRST_DAY={first_day}"
+            )
         return cls(
             target=target,
             redshift=_redshift_settings(environ) if target is Target.REDSHIFT else None,
@@ -101,6 +110,8 @@ class Settings:
             min_match_share=_number(environ, "SPARKIFY_MIN_MATCH_SHARE", "0.02", float, 0, 1),
             s3_endpoint_url=environ.get("SPARKIFY_S3_ENDPOINT_URL") or None,
             s3_unsigned=_flag(environ, "SPARKIFY_S3_UNSIGNED"),
+            first_day=first_day,
+            last_day=last_day,
         )
 
 
@@ -148,6 +159,16 @@ def _redshift_settings(environ: Mapping[str, str]) -> RedshiftSettings:
         source_region=_region(environ, "SPARKIFY_SOURCE_REGION", cluster_region),
         manifest_location=manifests,
     )
+
+
+def _date(environ: Mapping[str, str], name: str, default: str) -> date | None:
+    text = environ.get(name) or default
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise SettingsError(f"{name}={text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _region(environ: Mapping[str, str], name: str, default: str) -> str:

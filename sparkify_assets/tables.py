@@ -14,6 +14,15 @@ from .targets import Target
 
 
 @dataclass(frozen=True)
+class DayColumn:
+    """The column that says which day a row belongs to: a daily-partitioned table replaces one
+    day's rows by this column's range."""
+
+    name: str
+    epoch_ms: bool  # milliseconds since 1970 (raw `ts`), else a TIMESTAMP
+
+
+@dataclass(frozen=True)
 class Table:
     """A table whose DDL is `sql/<layer>/<name>.create.sql`."""
 
@@ -40,6 +49,7 @@ class StagingTable(Table):
     prefix: str
     jsonpaths: str | None  # a key under the source, or None for JSON 'auto'
     description: str
+    day_column: DayColumn | None = None  # daily-partitioned by this column
     layer: ClassVar[str] = "staging"
 
 
@@ -50,6 +60,7 @@ class StarTable(Table):
     key: str
     upstream: tuple[str, ...]
     description: str
+    day_column: DayColumn | None = None  # daily-partitioned by this column
     layer: ClassVar[str] = "star"
 
     @property
@@ -62,7 +73,9 @@ STAGING_TABLES = (
         "staging_events",
         prefix="log_data/",
         jsonpaths="log_json_path.json",
-        description="Every app event from log_data/, as loaded: one row per log record.",
+        description="Every app event from log_data/, as loaded: one row per log record. "
+        "Partitioned by the UTC day of ts; a day's load reads that day's log file.",
+        day_column=DayColumn("ts", epoch_ms=True),
     ),
     StagingTable(
         "staging_songs",
@@ -78,13 +91,16 @@ STAR_TABLES = (
         key="songplay_id",
         upstream=("staging_events", "staging_songs"),
         description="Fact: one row per song play (NextSong event with a user), "
-        "matched to its song and artist where the catalogue has them.",
+        "matched to its song and artist where the catalogue has them. Partitioned by the UTC "
+        "day of start_time.",
+        day_column=DayColumn("start_time", epoch_ms=False),
     ),
     StarTable(
         "users",
         key="user_id",
         upstream=("staging_events",),
-        description="Dimension: one row per user, with the level of their latest event.",
+        description="Dimension: one row per user, with the level of their latest event across "
+        "every day loaded.",
     ),
     StarTable(
         "songs",
@@ -102,7 +118,9 @@ STAR_TABLES = (
         "time",
         key="start_time",
         upstream=("songplays",),
-        description="Dimension: one row per distinct play start, broken into calendar parts.",
+        description="Dimension: one row per distinct play start, broken into calendar parts. "
+        "Partitioned by the UTC day of start_time.",
+        day_column=DayColumn("start_time", epoch_ms=False),
     ),
 )
 

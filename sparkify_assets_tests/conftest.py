@@ -47,16 +47,24 @@ def warehouse(postgres_home: Path, schema: str) -> Iterator[WarehouseResource]:
 def settings(
     postgres_home: Path, schema: str, warehouse: WarehouseResource
 ) -> Callable[..., Settings]:
-    """Settings for a whole pipeline run in this test's schema; pass SPARKIFY_* overrides."""
+    """Settings for a whole pipeline run in this test's schema; pass SPARKIFY_* overrides.
+    The days end with 2018, which every dataset of the tests lies in: sparkify_etl then covers
+    a few hundred days, not every day through yesterday."""
 
     def make(**variables: str) -> Settings:
         return Settings.from_env(
-            {"SPARKIFY_HOME": str(postgres_home), "SPARKIFY_SCHEMA": schema, **variables}
+            {
+                "SPARKIFY_HOME": str(postgres_home),
+                "SPARKIFY_SCHEMA": schema,
+                "SPARKIFY_LAST_DAY": TEST_LAST_DAY,
+                **variables,
+            }
         )
 
     return make
 
 
+TEST_LAST_DAY = "2018-12-31"
 RawFiles = Callable[[dict[str, bytes | str]], RawSourceResource]
 
 

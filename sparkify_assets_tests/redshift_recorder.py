@@ -36,7 +36,7 @@ def _answers(
         (r"FROM information_schema\.columns", [("id", "integer", None, "YES")]),
         (r"COUNT\(\*\) - COUNT\(", [(rows_per_table, 0, 0)]),  # key profile
         (r"AS orphans", []),
-        (r"FROM load_history", [("load", rows_per_table, rows_per_table, 0, 0)]),
+        (r"FROM load_history", [("load", rows_per_table, rows_per_table, 0, 0, None, None)]),
         (r"unplaceable_events", [(rows_per_table, rows_per_table, 0)]),
         (r"COUNT\(song_id\) AS matched", [(rows_per_table, rows_per_table // 2)]),
         (
@@ -54,6 +54,7 @@ def _answers(
                 )
             ],
         ),
+        (r'FROM "\w+_incoming"\s+WHERE', [(0,)]),  # rows of other days: none
         (r"^\s*(--[^\n]*\n\s*)*SELECT COUNT\(\*\) FROM", [(rows_per_table,)]),
     ]
 

@@ -56,6 +56,7 @@ def test_dagster_job_execute_builds_the_real_sample_on_a_separate_postgresql(
         "SPARKIFY_WAREHOUSE_URL": external_postgres_url,
         "SPARKIFY_SCHEMA": schema,
         "SPARKIFY_HOME": str(tmp_path / "unused-home"),
+        "SPARKIFY_LAST_DAY": "2018-11-30",
     }
     dagster = Path(sys.executable).parent / "dagster"
     completed = subprocess.run(

@@ -5,10 +5,11 @@ transactions begin and end."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import boto3
@@ -20,6 +21,7 @@ from sqlglot import exp
 
 from sparkify_assets.definitions import build_definitions
 from sparkify_assets.dwh_config import read_dwh_cfg, write_dwh_cfg
+from sparkify_assets.partitions import Days
 from sparkify_assets.resources import warehouse as warehouse_module
 from sparkify_assets.resources.source import RawSourceResource, SourceError
 from sparkify_assets.settings import Settings, SettingsError, load_settings
@@ -40,6 +42,7 @@ REDSHIFT_ENV = {
     "REDSHIFT_PASSWORD": PASSWORD,
     "SPARKIFY_IAM_ROLE_ARN": ROLE,
     "SPARKIFY_SOURCE": "s3://udacity-dend",
+    "SPARKIFY_LAST_DAY": "2018-11-30",
 }
 EVENTS, SONGS = STAGING_TABLES
 
@@ -190,8 +193,9 @@ def test_each_asset_runs_in_one_transaction_that_locks_deletes_then_fills_and_co
         assert texts[0] == CONNECT and texts[-1] == COMMIT and texts.count(COMMIT) == 1
         assert ROLLBACK not in texts
         lock = texts.index(f'LOCK "{table}"')
-        delete = texts.index(f'DELETE FROM "{table}"')
-        fill = next(i for i, t in enumerate(texts) if t.startswith(("COPY", "INSERT INTO")))
+        delete = next(i for i, t in enumerate(texts) if t.startswith(f'DELETE FROM "{table}"'))
+        fills = re.compile(rf'(COPY|INSERT INTO) "?{table}"?[\s(]')
+        fill = next(i for i, t in enumerate(texts) if fills.match(t))
         assert lock < delete < fill
     statements = [_without_comments(text) for text in recorder.statements()]
     assert not any(text.upper().startswith("TRUNCATE") for text in statements), (
@@ -225,7 +229,7 @@ def test_every_table_is_created_with_the_columns_of_the_local_target_plus_its_re
 
 
 def _copy_fails(text: str) -> bool:
-    return _without_comments(text).startswith('COPY "staging_events"')
+    return _without_comments(text).startswith('COPY "staging_events')
 
 
 def test_a_copy_over_maxerror_is_rolled_back_and_its_rejections_recorded_from_stl_load_errors(
@@ -463,3 +467,55 @@ def test_copy_names_the_sources_region_which_may_differ_from_the_clusters(record
     assert run("sparkify_etl").success
     assert "REGION 'us-west-2'" in copy_statement(recorder, "staging_events")
     assert recorder.connect_kwargs[0]["port"] == 5440
+
+
+def test_one_day_on_redshift_copies_the_days_files_by_prefix_and_replaces_that_day(recorder):
+    job = build_definitions(Settings.from_env(os.environ)).resolve_job_def("sparkify_daily")
+    assert job.execute_in_process(partition_key="2018-11-05").success
+    assert_matches_snapshot(
+        SNAPSHOTS / "scenarios" / "one_day.sql", render(recorder, "staging_events")
+    )
+    copy = copy_statement(recorder, "staging_events")
+    assert copy.startswith('COPY "staging_events_incoming"')
+    assert "FROM 's3://udacity-dend/log_data/2018/11/2018-11-05-'" in copy
+    statements = list(map(_without_comments, recorder.statements("staging_events")))
+    assert 'DELETE FROM "staging_events" WHERE "ts" >= 1541376000000 AND "ts" < 1541462400000' in (
+        statements
+    )
+
+
+@mock_aws
+def test_a_range_of_days_on_redshift_is_one_copy_of_a_manifest_of_those_days_files(
+    recorder, monkeypatch
+):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    s3 = boto3.client("s3", region_name="us-west-2")
+    for bucket in ("udacity-dend", "sparkify-work"):
+        s3.create_bucket(
+            Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "us-west-2"}
+        )
+    for day in range(1, 6):
+        s3.put_object(
+            Bucket="udacity-dend", Key=f"log_data/2018/11/2018-11-0{day}-events.json", Body=b"{}"
+        )
+    warehouse = build_definitions(
+        Settings.from_env({**os.environ, "SPARKIFY_MANIFEST_LOCATION": "s3://sparkify-work/m"})
+    ).resources["warehouse"]
+    load = warehouse.process_config_and_initialize().load_staging(
+        EVENTS,
+        RawSourceResource(location="s3://udacity-dend"),
+        days=Days(date(2018, 11, 2), date(2018, 11, 4)),
+    )
+    manifest = json.loads(
+        s3.get_object(Bucket="sparkify-work", Key=load.source.removeprefix("s3://sparkify-work/"))[
+            "Body"
+        ].read()
+    )
+    assert [entry["url"][-22:] for entry in manifest["entries"]] == [
+        "2018-11-02-events.json",
+        "2018-11-03-events.json",
+        "2018-11-04-events.json",
+    ]
+    copies = [t for t in map(_without_comments, recorder.statements()) if t.startswith("COPY")]
+    assert len(copies) == 1 and copies[0].rstrip().endswith("MANIFEST")

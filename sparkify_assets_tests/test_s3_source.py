@@ -202,3 +202,45 @@ def test_staging_loads_from_s3_load_every_record_under_each_prefix_and_nothing_e
         session.cursor.execute("SELECT song_id FROM staging_songs ORDER BY song_id")
         loaded_ids = [row[0] for row in session.cursor.fetchall()]
     assert loaded_ids == sorted(json.loads(body)["song_id"] for body in SONG_FILES.values())
+
+
+def test_the_sensor_finds_new_and_rewritten_day_files_in_s3_through_get_objects(
+    s3_server: S3Server, settings
+):
+    from dagster import build_sensor_context
+
+    from sparkify_assets.definitions import build_definitions
+
+    client = boto3.client("s3", endpoint_url=s3_server.endpoint_url, region_name=REGION)
+    client.create_bucket(Bucket="sparkify-sensor")
+
+    def put(day: str, events: int) -> None:
+        body = ndjson(*(event(itemInSession=n) for n in range(events))).encode()
+        client.put_object(
+            Bucket="sparkify-sensor", Key=f"raw/log_data/2018/11/{day}-events.json", Body=body
+        )
+
+    defs = build_definitions(
+        settings(
+            SPARKIFY_SOURCE="s3://sparkify-sensor/raw",
+            SPARKIFY_S3_ENDPOINT_URL=s3_server.endpoint_url,
+        )
+    )
+    sensor = defs.get_sensor_def("new_log_files")
+
+    def tick(cursor: str | None):
+        with build_sensor_context(
+            cursor=cursor, resources={"source": defs.resources["source"]}, definitions=defs
+        ) as context:
+            return sensor.evaluate_tick(context)
+
+    put("2018-11-01", 2)
+    put("2018-11-02", 3)
+    first = tick(None)
+    assert sorted(r.partition_key for r in first.run_requests) == ["2018-11-01", "2018-11-02"]
+    assert tick(first.cursor).run_requests == []
+    put("2018-11-02", 4)  # rewritten, quite possibly within the same second
+    put("2018-11-03", 1)
+    second = tick(first.cursor)
+    assert sorted(r.partition_key for r in second.run_requests) == ["2018-11-02", "2018-11-03"]
+    assert tick(second.cursor).run_requests == []

@@ -12,7 +12,16 @@ from sparkify_assets.settings import REDSHIFT_MAXERROR_LIMIT, Settings, Settings
 from sparkify_assets.sql import SQL_DIR, SqlTemplateError, quote_identifier, read_sql, statement
 from sparkify_assets.tables import ALL_TABLES, META_TABLES, STAGING_TABLES, STAR_TABLES, StarTable
 
-KNOWN_PLACEHOLDERS = {"table", "schema", "key", "column", "child", "parent", "parent_key"}
+KNOWN_PLACEHOLDERS = {
+    "table",
+    "schema",
+    "key",
+    "column",
+    "child",
+    "parent",
+    "parent_key",
+    "incoming",
+}
 SQL_FILES = sorted(SQL_DIR.rglob("*.sql"))
 
 

@@ -130,7 +130,7 @@ def test_rows_loaded_plus_rejected_equals_records_read(warehouse, raw_files: Raw
     source = raw_files({DAY: "\n".join(good[:2] + bad + good[2:]), **log_files()})
     load = _tolerant(warehouse).load_staging(EVENTS, source)
     history = _rows(warehouse, "checks/last_load", tbl_name="staging_events")
-    [(_, records_read, rows_loaded, rejected, errors_recorded)] = history
+    [(_, records_read, rows_loaded, rejected, errors_recorded, _, _)] = history
     assert (records_read, rows_loaded, rejected, errors_recorded) == (8, 5, 3, 3)
     assert load.result.rows_loaded + load.result.rejected == load.result.records_read
 

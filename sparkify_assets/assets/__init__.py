@@ -1,4 +1,12 @@
-from .staging import build_staging_assets
-from .star import build_star_assets
+import warnings
+
+from dagster import BetaWarning
+
+# backfill_policy is "beta" in Dagster 1.13; it is what makes a range of days one run, and the
+# pinned release is the one tested here, so its warning on every load of the code is noise.
+warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=BetaWarning)
+
+from .staging import build_staging_assets  # noqa: E402
+from .star import build_star_assets  # noqa: E402
 
 __all__ = ["build_staging_assets", "build_star_assets"]

@@ -3,7 +3,9 @@
 from dagster import (
     AssetExecutionContext,
     AssetsDefinition,
+    BackfillPolicy,
     Config,
+    DailyPartitionsDefinition,
     Failure,
     MaterializeResult,
     asset,
@@ -16,7 +18,7 @@ from ..resources.staging_copy import CopyFailed
 from ..resources.warehouse import FIRST_ERRORS_KEPT, LoadFailed, WarehouseResource
 from ..tables import STAGING_TABLES, StagingTable
 from ..targets import Target
-from .metadata import table_metadata
+from .metadata import days_of_run, table_metadata
 
 
 class StagingLoadConfig(Config):
@@ -27,13 +29,20 @@ class StagingLoadConfig(Config):
     )
 
 
-def _staging_asset(table: StagingTable, target: Target) -> AssetsDefinition:
+def _staging_asset(
+    table: StagingTable, target: Target, days: DailyPartitionsDefinition
+) -> AssetsDefinition:
+    daily = table.day_column is not None
+
     @asset(
         name=table.name,
         group_name="staging",
         description=table.description,
         kinds={target.kind, "json"},
         metadata={"source_prefix": table.prefix, "json_format": table.jsonpaths or "auto"},
+        partitions_def=days if daily else None,
+        # A range of days is one run and one COPY, not one per day.
+        backfill_policy=BackfillPolicy.single_run() if daily else None,
     )
     def load(
         context: AssetExecutionContext,
@@ -43,7 +52,11 @@ def _staging_asset(table: StagingTable, target: Target) -> AssetsDefinition:
     ) -> MaterializeResult:
         try:
             load = warehouse.load_staging(
-                table, source, report=context.log.info, files=config.files or None
+                table,
+                source,
+                report=context.log.info,
+                files=config.files or None,
+                days=days_of_run(context, days) if daily else None,
             )
         except LoadFailed as error:
             raise Failure(
@@ -68,6 +81,7 @@ def _staging_asset(table: StagingTable, target: Target) -> AssetsDefinition:
                 "files": result.files,
                 "records_read": result.records_read,
                 "rejected": result.rejected,
+                "set_aside_other_days": result.set_aside,
                 "seconds": round(result.seconds, 2),
                 "rows_per_second": round(result.rows_loaded / max(result.seconds, 1e-9)),
             }
@@ -76,5 +90,5 @@ def _staging_asset(table: StagingTable, target: Target) -> AssetsDefinition:
     return load
 
 
-def build_staging_assets(target: Target) -> list[AssetsDefinition]:
-    return [_staging_asset(table, target) for table in STAGING_TABLES]
+def build_staging_assets(target: Target, days: DailyPartitionsDefinition) -> list[AssetsDefinition]:
+    return [_staging_asset(table, target, days) for table in STAGING_TABLES]

@@ -1,14 +1,26 @@
-"""Star assets: each table rebuilt by its INSERT … SELECT in `sql/star/`."""
+"""Star assets: each table rebuilt by its INSERT … SELECT in `sql/star/`; the daily ones a range
+of days at a time."""
 
-from dagster import AssetsDefinition, MaterializeResult, asset
+from dagster import (
+    AssetExecutionContext,
+    AssetsDefinition,
+    BackfillPolicy,
+    DailyPartitionsDefinition,
+    MaterializeResult,
+    asset,
+)
 
 from ..resources.warehouse import WarehouseResource
 from ..tables import STAR_TABLES, StarTable
 from ..targets import Target
-from .metadata import table_metadata
+from .metadata import days_of_run, table_metadata
 
 
-def _star_asset(table: StarTable, target: Target) -> AssetsDefinition:
+def _star_asset(
+    table: StarTable, target: Target, days: DailyPartitionsDefinition
+) -> AssetsDefinition:
+    daily = table.day_column is not None
+
     @asset(
         name=table.name,
         group_name="star",
@@ -16,12 +28,15 @@ def _star_asset(table: StarTable, target: Target) -> AssetsDefinition:
         deps=list(table.upstream),
         kinds={target.kind, "sql"},
         metadata={"primary_key": table.key, "sql": f"sql/{table.insert_sql}.sql"},
+        partitions_def=days if daily else None,
+        backfill_policy=BackfillPolicy.single_run() if daily else None,
     )
-    def build(warehouse: WarehouseResource) -> MaterializeResult:
-        return MaterializeResult(metadata=table_metadata(warehouse.rebuild_star(table)))
+    def build(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+        state = warehouse.rebuild_star(table, days_of_run(context, days) if daily else None)
+        return MaterializeResult(metadata=table_metadata(state))
 
     return build
 
 
-def build_star_assets(target: Target) -> list[AssetsDefinition]:
-    return [_star_asset(table, target) for table in STAR_TABLES]
+def build_star_assets(target: Target, days: DailyPartitionsDefinition) -> list[AssetsDefinition]:
+    return [_star_asset(table, target, days) for table in STAR_TABLES]

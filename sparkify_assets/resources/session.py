@@ -10,7 +10,7 @@ from typing import Any
 from ..copyjson import Column
 from ..copyjson.convert import copy_text_row
 from ..sql import statement
-from ..tables import Table
+from ..tables import META_TABLES, Table
 from ..targets import Target
 
 
@@ -60,6 +60,11 @@ class Session:
     ) -> tuple[Any, ...] | None:
         self.execute(name, params, **identifiers)
         return self.cursor.fetchone()
+
+    def create_meta(self) -> None:
+        """The bookkeeping tables, created or brought up to date."""
+        self.create(*META_TABLES)
+        self.execute("meta/load_history.upgrade")
 
     def create(self, *tables: Table) -> None:
         for table in tables:

@@ -9,17 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 from urllib.parse import urlparse
 
 from dagster import ConfigurableResource
 from dagster_aws.s3 import S3Resource
+from dagster_aws.s3.sensor import get_objects
 from pydantic import Field
 
 
 class SourceError(RuntimeError):
     """The raw data can't be found or read where SPARKIFY_SOURCE says it is."""
+
+
+@dataclass(frozen=True)
+class SourceObject:
+    key: str  # relative to the source root
+    modified: datetime  # timezone-aware UTC
+    version: str  # changes with the content: S3's ETag, a local file's size and mtime in ns
 
 
 class RawSourceResource(ConfigurableResource):
@@ -48,6 +58,28 @@ class RawSourceResource(ConfigurableResource):
         if not keys:
             raise SourceError(f"no files under {self.uri(prefix)}: nothing to load")
         return keys
+
+    def objects_modified_since(self, prefix: str, since: datetime | None) -> list[SourceObject]:
+        """Files under `prefix` last modified after `since` (all without one), oldest first;
+        in S3 through dagster-aws's `get_objects`, as a sensor polls it."""
+        try:
+            if self.is_s3:
+                bucket, root = self._bucket_and_root()
+                found = [
+                    SourceObject(item["Key"][len(root) :], item["LastModified"], item["ETag"])
+                    for item in get_objects(
+                        bucket,
+                        prefix=root + prefix,
+                        since_last_modified=since,
+                        client=self.s3.get_client(),
+                    )
+                ]
+            else:
+                found = [self._local_object(key) for key in self._local_keys(prefix)]
+        except (OSError, *self._s3_errors()) as error:
+            raise SourceError(f"cannot list {self.uri(prefix)}: {error}") from None
+        fresh = [item for item in found if since is None or item.modified > since]
+        return sorted(fresh, key=lambda item: (item.modified, item.key))
 
     @contextmanager
     def open(self, key: str) -> Iterator[IO[bytes]]:
@@ -98,6 +130,11 @@ class RawSourceResource(ConfigurableResource):
             key = path.relative_to(root).as_posix()
             if path.is_file() and key.startswith(prefix):
                 yield key
+
+    def _local_object(self, key: str) -> SourceObject:
+        stat = (self._root() / key).stat()
+        modified = datetime.fromtimestamp(stat.st_mtime, UTC)
+        return SourceObject(key, modified, f"{stat.st_size}-{stat.st_mtime_ns}")
 
     def _bucket_and_root(self) -> tuple[str, str]:
         parsed = urlparse(self.location)

@@ -14,6 +14,7 @@ from typing import Protocol
 import psycopg2
 
 from ..copyjson import JsonFormat, LoadError, load_json_files
+from ..partitions import Days, day_prefix, log_files_of
 from ..tables import StagingTable
 from .session import Session
 from .source import RawSourceResource, SourceError
@@ -28,8 +29,10 @@ class CopyFailed(RuntimeError):
 @dataclass(frozen=True)
 class CopyRequest:
     table: StagingTable
+    into: str  # the table the COPY fills: the staging table, or its incoming table
     source: RawSourceResource
     files: Sequence[str] | None  # keys under the source; None means every file under the prefix
+    days: Days | None  # only the files of these days (by their names)
     maxerror: int
     load_id: str
     report: Report
@@ -44,9 +47,10 @@ class CopyOutcome:
     files: int
     records_read: int
     rows_loaded: int  # after a failure: rows read and rolled back (Redshift doesn't say: 0)
-    rejected: int
+    rejected: int  # records the COPY rejected
     failure: str | None  # why the COPY failed; None when it loaded
     seconds: float
+    set_aside: int = 0  # loaded rows of days other than those loaded (rejected, not kept)
     rejected_records: list[LoadError] = field(default_factory=list)  # local: held in memory
     copy_query_id: int | None = None  # Redshift: the COPY's query id in stl_load_errors
 
@@ -67,13 +71,18 @@ class EmulatedCopy:
 
     def copy(self, session: Session, request: CopyRequest) -> CopyOutcome:
         table, source = request.table, request.source
-        keys = _files_under_prefix(table, request.files) or source.list_keys(table.prefix)
+        listed = table.prefix
+        if request.days is not None and request.days.single_day:
+            listed = day_prefix(table.prefix, request.days.first)
+        keys = _files_under_prefix(table, request.files) or source.list_keys(listed)
+        if request.days is not None:
+            keys = _files_of_days(table, source, keys, request.days)
         json_format = JsonFormat()
         if table.jsonpaths is not None:
             json_format = JsonFormat(table.jsonpaths, source.read(table.jsonpaths))
         result = load_json_files(
             session.cursor,
-            session.sql("common/copy_from_stdin", table=table.name),
+            session.sql("common/copy_from_stdin", table=request.into),
             session.state(table.name).columns,
             keys,
             source.open,
@@ -128,10 +137,15 @@ class RedshiftCopy:
         self.manifest_location = manifest_location
 
     def copy(self, session: Session, request: CopyRequest) -> CopyOutcome:
-        table, source = request.table, request.source
-        copy_sql = session.sql("staging/copy_json", table=table.name)
+        table, source, days = request.table, request.source, request.days
+        copy_sql = session.sql("staging/copy_json", table=request.into)
         origin = source.uri(table.prefix)
         files = _files_under_prefix(table, request.files)
+        if not files and days is not None and not days.everything:
+            if days.single_day:
+                origin = source.uri(day_prefix(table.prefix, days.first))
+            else:  # a range of days is a list of files: Redshift reads a list from a manifest
+                files = _files_of_days(table, source, source.list_keys(table.prefix), days)
         if files:
             origin = self._write_manifest(source, table, files, request.load_id)
             copy_sql = f"{copy_sql.rstrip()}\n{session.sql('staging/copy_json.manifest')}"
@@ -207,6 +221,20 @@ class RedshiftCopy:
         entries = [{"url": source.uri(key), "mandatory": True} for key in files]
         source.write_object(uri, json.dumps({"entries": entries}, indent=1).encode("utf-8"))
         return uri
+
+
+def _files_of_days(
+    table: StagingTable, source: RawSourceResource, keys: Sequence[str], days: Days
+) -> list[str]:
+    chosen, undated = log_files_of(keys, days)
+    if undated:
+        raise SourceError(
+            f"{', '.join(source.uri(key) for key in undated[:3])}: a daily load of {table.name} "
+            "needs each file's day in its name (…/YYYY-MM-DD-events.json)"
+        )
+    if not chosen:
+        raise SourceError(f"no files of {days} under {source.uri(table.prefix)}: nothing to load")
+    return chosen
 
 
 def _files_under_prefix(table: StagingTable, files: Sequence[str] | None) -> list[str]:

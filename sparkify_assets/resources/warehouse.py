@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,9 @@ from dagster_aws.redshift import RedshiftClientResource
 from pydantic import Field
 
 from ..copyjson import LoadError
+from ..partitions import ALL_DAYS, Days
 from ..sql import quote_identifier
-from ..tables import ALL_TABLES, META_TABLES, StagingTable, StarTable
+from ..tables import ALL_TABLES, STAGING_TABLES, STAR_TABLES, StagingTable, StarTable
 from ..targets import Target
 from .embedded import embedded_postgres_dsn
 from .session import Session, TableState
@@ -151,9 +152,10 @@ class WarehouseResource(RedshiftClientResource):
         source: RawSourceResource,
         report: Report | None = None,
         files: Sequence[str] | None = None,
+        days: Days | None = None,
     ) -> StagingLoad:
         """Replace the table's rows with the files under its prefix (or `files`), in one
-        transaction.
+        transaction; with `days`, replace only those days' rows, from those days' files.
 
         The load's outcome and every rejected record are written to load_history and
         load_errors: with the data when the load commits, on their own when the COPY fails, so
@@ -163,14 +165,25 @@ class WarehouseResource(RedshiftClientResource):
         load_id = _new_load_id()
         started = _now()
         with self.session() as session:
-            session.create(*META_TABLES, table)
-            session.empty_for_rewrite(table.name)
+            session.create_meta()
+            session.create(table)
+            if days is None:
+                session.empty_for_rewrite(table.name)
+                into = table.name
+            else:
+                session.execute("common/lock_table", table=table.name)
+                into = f"{table.name}_incoming"
+                session.execute("staging/incoming.create", incoming=into, table=table.name)
             outcome = staging_copy.copy(
                 session,
-                CopyRequest(table, source, files, self.maxerror, load_id, report or _quiet),
+                CopyRequest(
+                    table, into, source, files, days, self.maxerror, load_id, report or _quiet
+                ),
             )
             if outcome.failure is not None:
-                session.create(*META_TABLES)  # rolled back with the load if it made them
+                session.create_meta()  # rolled back with the load if it made them
+            elif days is not None:
+                outcome = _replace_days(session, table, into, days, outcome, load_id, started)
             staging_copy.record_rejections(session, outcome, load_id, started, table.name)
             session.execute(
                 "meta/load_history.insert",
@@ -183,10 +196,11 @@ class WarehouseResource(RedshiftClientResource):
                     "finished_at": _now(),
                     "files": outcome.files,
                     "records_read": outcome.records_read,
-                    # A failed load's rows were rolled back; they are kept so counts reconcile.
                     "rows_loaded": outcome.rows_loaded,
-                    "rejected": outcome.rejected,
+                    "rejected": outcome.rejected + outcome.set_aside,
                     "maxerror": self.maxerror,
+                    "first_day": days.first if days else None,
+                    "last_day": days.last if days else None,
                 },
             )
             if outcome.failure is None:
@@ -207,13 +221,22 @@ class WarehouseResource(RedshiftClientResource):
             + "".join(f"\n  - {error.describe()}" for error in first_errors[:FIRST_ERRORS_SHOWN])
         )
 
-    def rebuild_star(self, table: StarTable) -> TableState:
-        """Replace the table's rows by its INSERT … SELECT; readers see old or new, never half."""
+    def rebuild_star(self, table: StarTable, days: Days | None = None) -> TableState:
+        """Replace the table's rows (of `days`, for a daily table) by its INSERT … SELECT;
+        readers see old or new, never half."""
         with self.session() as session:
             session.create(table)
-            session.empty_for_rewrite(table.name)
+            parameters = None
+            if table.day_column is None:
+                session.empty_for_rewrite(table.name)
+            else:
+                parameters = (days or ALL_DAYS).parameters(table.day_column)
+                session.execute("common/lock_table", table=table.name)
+                session.execute(
+                    "common/delete_days", parameters, table=table.name, column=table.day_column.name
+                )
             session.execute("functions/repair_text")
-            session.execute(table.insert_sql)
+            session.execute(table.insert_sql, parameters)
             return session.state(table.name)
 
     def reset(self) -> list[str]:
@@ -221,7 +244,8 @@ class WarehouseResource(RedshiftClientResource):
         with self.session() as session:
             for table in reversed(ALL_TABLES):
                 session.execute("common/drop_table", table=table.name)
-            session.create(*ALL_TABLES)
+            session.create_meta()
+            session.create(*STAGING_TABLES, *STAR_TABLES)
         return [table.name for table in ALL_TABLES]
 
 
@@ -235,6 +259,45 @@ def _new_load_id() -> str:
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _replace_days(
+    session: Session,
+    table: StagingTable,
+    incoming: str,
+    days: Days,
+    outcome: CopyOutcome,
+    load_id: str,
+    started: datetime,
+) -> CopyOutcome:
+    """Swap the loaded days' rows for the incoming ones; set aside, as rejected, incoming rows
+    of other days (or of none), which reloading their own day would otherwise duplicate."""
+    assert table.day_column is not None
+    column = table.day_column.name
+    parameters = days.parameters(table.day_column)
+    counted = session.fetch_one(
+        "staging/count_outside_days", parameters, incoming=incoming, column=column
+    )
+    set_aside = counted[0] if counted else 0
+    session.execute("common/delete_days", parameters, table=table.name, column=column)
+    session.execute(
+        "staging/keep_days", parameters, table=table.name, incoming=incoming, column=column
+    )
+    session.execute(
+        "staging/reject_outside_days",
+        {
+            **parameters,
+            "load_id": load_id,
+            "starttime": started,
+            "tbl_name": table.name,
+            "filename": outcome.source,
+            "colname": column,
+            "days": str(days),
+        },
+        incoming=incoming,
+        column=column,
+    )
+    return replace(outcome, rows_loaded=outcome.rows_loaded - set_aside, set_aside=set_aside)
 
 
 def _failure_message(

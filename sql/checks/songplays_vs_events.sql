@@ -1,8 +1,12 @@
--- songplays must hold exactly one row per distinct play: a NextSong event with a user, a
--- session, an item in session and a time (the same rule as star/songplays.insert.sql). NextSong
--- events with a user that lack one of the others can't be placed; they are counted, not hidden.
+-- For the days checked: songplays must hold exactly one row per distinct play, a NextSong event
+-- with a user, a session, an item in session and a time (the same rule as
+-- star/songplays.insert.sql). NextSong events with a user that lack a session or an item in
+-- session can't be placed; they are counted, not hidden.
 SELECT
-    (SELECT COUNT(*) FROM songplays) AS songplays,
+    (
+        SELECT COUNT(*) FROM songplays
+        WHERE start_time >= %(low)s AND start_time < %(high)s
+    ) AS songplays,
     (
         SELECT COUNT(*)
         FROM (
@@ -12,7 +16,7 @@ SELECT
               AND user_id IS NOT NULL
               AND session_id IS NOT NULL
               AND item_in_session IS NOT NULL
-              AND ts IS NOT NULL
+              AND ts >= %(low_ms)s AND ts < %(high_ms)s
         ) AS plays
     ) AS plays,
     (
@@ -20,5 +24,6 @@ SELECT
         FROM staging_events
         WHERE page = 'NextSong'
           AND user_id IS NOT NULL
-          AND (session_id IS NULL OR item_in_session IS NULL OR ts IS NULL)
+          AND (session_id IS NULL OR item_in_session IS NULL)
+          AND ts >= %(low_ms)s AND ts < %(high_ms)s
     ) AS unplaceable_events

@@ -13,5 +13,7 @@ CREATE TABLE IF NOT EXISTS load_history (
     records_read BIGINT        NOT NULL,
     rows_loaded  BIGINT        NOT NULL,
     rejected     BIGINT        NOT NULL,
-    maxerror     INTEGER       NOT NULL
+    maxerror     INTEGER       NOT NULL,
+    first_day    DATE,         -- the days a daily load covered; NULL: the whole table
+    last_day     DATE
 )

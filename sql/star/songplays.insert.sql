@@ -1,5 +1,5 @@
--- One row per NextSong event with a user. The same event staged twice (same user, session and
--- item in session) is one play. A play is matched to the song whose title, artist name and
+-- One row per NextSong event with a user, of the days being built (ts from low_ms, before
+-- high_ms). The same event staged twice (same user, session and item in session) is one play. A play is matched to the song whose title, artist name and
 -- duration equal the event's, compared after repairing the logs' double-encoded UTF-8; the
 -- smallest song_id wins when several songs share that identity, so a play never fans out.
 INSERT INTO songplays (
@@ -26,7 +26,7 @@ WITH plays AS (
       AND user_id IS NOT NULL
       AND session_id IS NOT NULL
       AND item_in_session IS NOT NULL
-      AND ts IS NOT NULL
+      AND ts >= %(low_ms)s AND ts < %(high_ms)s
 ),
 song_identities AS (
     SELECT title, artist_name, duration, MIN(song_id) AS song_id

@@ -37,7 +37,9 @@ CREATE TABLE IF NOT EXISTS load_history (
     records_read BIGINT        NOT NULL,
     rows_loaded  BIGINT        NOT NULL,
     rejected     BIGINT        NOT NULL,
-    maxerror     INTEGER       NOT NULL
+    maxerror     INTEGER       NOT NULL,
+    first_day    DATE,         -- the days a daily load covered; NULL: the whole table
+    last_day     DATE
 )
 -- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
 DISTSTYLE AUTO;
@@ -59,6 +61,10 @@ CREATE TABLE IF NOT EXISTS load_errors (
 )
 -- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
 DISTSTYLE AUTO;
+
+-- Nothing to upgrade: every Redshift load_history was created with first_day and last_day
+-- (Redshift has no ADD COLUMN IF NOT EXISTS).
+SELECT 1;
 
 -- Raw events, one row per log record. Columns follow log_json_path.json by position, as
 -- Redshift's COPY … FORMAT AS JSON '<jsonpaths>' maps them; values stay raw (cleaning is in star/).

@@ -25,8 +25,9 @@ DISTSTYLE KEY DISTKEY (start_time) SORTKEY (start_time);
 -- wait instead of failing with a serializable isolation error; readers wait too.
 LOCK "songplays";
 
--- DELETE, not TRUNCATE: TRUNCATE commits at once on Redshift, so a rebuild would not be atomic.
-DELETE FROM "songplays";
+-- A range of days' rows (low included, high excluded): a daily-partitioned table is rewritten
+-- a range of days at a time.
+DELETE FROM "songplays" WHERE "start_time" >= '2018-11-01T00:00:00'::timestamp AND "start_time" < '2018-12-01T00:00:00'::timestamp;
 
 -- The event logs hold non-ASCII text encoded more than once: UTF-8 bytes read as Latin-1 and
 -- encoded again, twice over in the real logs ('Björk' arrives as 'BjÃ\u0083Â¶rk'). Each layer of
@@ -45,8 +46,8 @@ IMMUTABLE AS $$
     END
 $$ LANGUAGE sql;
 
--- One row per NextSong event with a user. The same event staged twice (same user, session and
--- item in session) is one play. A play is matched to the song whose title, artist name and
+-- One row per NextSong event with a user, of the days being built (ts from low_ms, before
+-- high_ms). The same event staged twice (same user, session and item in session) is one play. A play is matched to the song whose title, artist name and
 -- duration equal the event's, compared after repairing the logs' double-encoded UTF-8; the
 -- smallest song_id wins when several songs share that identity, so a play never fans out.
 INSERT INTO songplays (
@@ -73,7 +74,7 @@ WITH plays AS (
       AND user_id IS NOT NULL
       AND session_id IS NOT NULL
       AND item_in_session IS NOT NULL
-      AND ts IS NOT NULL
+      AND ts >= 1541030400000 AND ts < 1543622400000
 ),
 song_identities AS (
     SELECT title, artist_name, duration, MIN(song_id) AS song_id

@@ -4,11 +4,15 @@ CREATE SCHEMA IF NOT EXISTS "public";
 
 SET search_path TO "public";
 
--- songplays must hold exactly one row per distinct play: a NextSong event with a user, a
--- session, an item in session and a time (the same rule as star/songplays.insert.sql). NextSong
--- events with a user that lack one of the others can't be placed; they are counted, not hidden.
+-- For the days checked: songplays must hold exactly one row per distinct play, a NextSong event
+-- with a user, a session, an item in session and a time (the same rule as
+-- star/songplays.insert.sql). NextSong events with a user that lack a session or an item in
+-- session can't be placed; they are counted, not hidden.
 SELECT
-    (SELECT COUNT(*) FROM songplays) AS songplays,
+    (
+        SELECT COUNT(*) FROM songplays
+        WHERE start_time >= '2018-11-01T00:00:00'::timestamp AND start_time < '2018-12-01T00:00:00'::timestamp
+    ) AS songplays,
     (
         SELECT COUNT(*)
         FROM (
@@ -18,7 +22,7 @@ SELECT
               AND user_id IS NOT NULL
               AND session_id IS NOT NULL
               AND item_in_session IS NOT NULL
-              AND ts IS NOT NULL
+              AND ts >= 1541030400000 AND ts < 1543622400000
         ) AS plays
     ) AS plays,
     (
@@ -26,7 +30,8 @@ SELECT
         FROM staging_events
         WHERE page = 'NextSong'
           AND user_id IS NOT NULL
-          AND (session_id IS NULL OR item_in_session IS NULL OR ts IS NULL)
+          AND (session_id IS NULL OR item_in_session IS NULL)
+          AND ts >= 1541030400000 AND ts < 1543622400000
     ) AS unplaceable_events;
 
 COMMIT;

@@ -19,7 +19,9 @@ CREATE TABLE IF NOT EXISTS load_history (
     records_read BIGINT        NOT NULL,
     rows_loaded  BIGINT        NOT NULL,
     rejected     BIGINT        NOT NULL,
-    maxerror     INTEGER       NOT NULL
+    maxerror     INTEGER       NOT NULL,
+    first_day    DATE,         -- the days a daily load covered; NULL: the whole table
+    last_day     DATE
 )
 -- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
 DISTSTYLE AUTO;
@@ -41,6 +43,10 @@ CREATE TABLE IF NOT EXISTS load_errors (
 )
 -- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
 DISTSTYLE AUTO;
+
+-- Nothing to upgrade: every Redshift load_history was created with first_day and last_day
+-- (Redshift has no ADD COLUMN IF NOT EXISTS).
+SELECT 1;
 
 -- Raw events, one row per log record. Columns follow log_json_path.json by position, as
 -- Redshift's COPY … FORMAT AS JSON '<jsonpaths>' maps them; values stay raw (cleaning is in star/).
@@ -72,8 +78,9 @@ DISTSTYLE EVEN;
 -- wait instead of failing with a serializable isolation error; readers wait too.
 LOCK "staging_events";
 
--- DELETE, not TRUNCATE: TRUNCATE commits at once on Redshift, so a rebuild would not be atomic.
-DELETE FROM "staging_events";
+-- This session's own table that a load of some days COPYs into first, so that those days'
+-- rows in the staging table can be replaced exactly, and rows from other days set aside.
+CREATE TEMP TABLE "staging_events_incoming" (LIKE "staging_events");
 
 -- Redshift's own COPY of JSON files into a staging table. It runs inside the load's transaction,
 -- after the table's DELETE, so a COPY that fails leaves the table as it was.
@@ -82,7 +89,7 @@ DELETE FROM "staging_events";
 --   MAXERROR     rejected records tolerated (SPARKIFY_MAXERROR); each is logged in stl_load_errors
 --   COMPUPDATE   OFF: no compression analysis on each reload; the tables keep ENCODE AUTO
 --   STATUPDATE   ON: fresh statistics for the star INSERTs that read the table next
-COPY "staging_events"
+COPY "staging_events_incoming"
 FROM 's3://udacity-dend/log_data/'
 IAM_ROLE 'arn:aws:iam::123456789012:role/sparkify-redshift-s3-read'
 FORMAT AS JSON 's3://udacity-dend/log_json_path.json'
@@ -107,6 +114,34 @@ SELECT
     (SELECT COUNT(DISTINCT filename) FROM stl_load_commits WHERE query = 4242) AS files,
     (SELECT COUNT(*) FROM stl_load_errors WHERE query = 4242) AS rejected;
 
+SELECT COUNT(*) FROM "staging_events_incoming"
+WHERE "ts" IS NULL OR "ts" < 1541030400000 OR "ts" >= 1543622400000;
+
+-- A range of days' rows (low included, high excluded): a daily-partitioned table is rewritten
+-- a range of days at a time.
+DELETE FROM "staging_events" WHERE "ts" >= 1541030400000 AND "ts" < 1543622400000;
+
+-- The loaded rows that belong to the days being loaded.
+INSERT INTO "staging_events"
+SELECT * FROM "staging_events_incoming" WHERE "ts" >= 1541030400000 AND "ts" < 1543622400000;
+
+-- Loaded rows that belong to no day being loaded (their day is another load's, or they have
+-- none) are not kept: that would make reloading their own day duplicate them. They are
+-- recorded as rejected, so the totals still reconcile. Sparkify's own error code: 9001.
+INSERT INTO load_errors (
+    load_id, starttime, tbl_name, filename, line_number, colname, type,
+    raw_line, raw_field_value, err_code, err_reason
+)
+SELECT
+    '00000000000040008000000000000001', '2018-11-30T12:00:00'::timestamp, 'staging_events', 's3://udacity-dend/log_data/', 0, 'ts', 'day',
+    NULL, CAST("ts" AS VARCHAR(64)), 9001,
+    CASE
+        WHEN "ts" IS NULL THEN 'no ' || 'ts' || ', so the record belongs to no day'
+        ELSE 'ts' || ' is outside the days loaded (' || '2018-11-01..2018-11-30' || ')'
+    END
+FROM "staging_events_incoming"
+WHERE "ts" IS NULL OR "ts" < 1541030400000 OR "ts" >= 1543622400000;
+
 -- A COPY's rejected records, from Redshift's stl_load_errors into load_errors, which has the
 -- same shape on both targets (its CHAR columns are trimmed), so the same checks read it.
 INSERT INTO load_errors (
@@ -121,10 +156,11 @@ WHERE query = 4242;
 
 INSERT INTO load_history (
     load_id, tbl_name, source, status, started_at, finished_at,
-    files, records_read, rows_loaded, rejected, maxerror
+    files, records_read, rows_loaded, rejected, maxerror, first_day, last_day
 ) VALUES (
     '00000000000040008000000000000001', 'staging_events', 's3://udacity-dend/log_data/', 'committed', '2018-11-30T12:00:00'::timestamp, '2018-11-30T12:00:00'::timestamp,
-    3, 100, 100, 0, 0
+    3, 100, 100, 0, 0,
+    '2018-11-01'::date, '2018-11-30'::date
 );
 
 SELECT COUNT(*) FROM "staging_events";

@@ -4,17 +4,20 @@ CREATE SCHEMA IF NOT EXISTS "public";
 
 SET search_path TO "public";
 
--- The latest committed load of a staging table and the load errors recorded for it.
-SELECT h.load_id, h.records_read, h.rows_loaded, h.rejected, COUNT(e.load_id) AS errors_recorded
+-- The latest committed load of a staging table, the load errors recorded for it, and the days
+-- it covered (NULL: the whole table).
+SELECT
+    h.load_id, h.records_read, h.rows_loaded, h.rejected, COUNT(e.load_id) AS errors_recorded,
+    h.first_day, h.last_day
 FROM (
-    SELECT load_id, records_read, rows_loaded, rejected
+    SELECT load_id, records_read, rows_loaded, rejected, first_day, last_day
     FROM load_history
     WHERE tbl_name = 'staging_events' AND status = 'committed'
     ORDER BY finished_at DESC
     LIMIT 1
 ) AS h
 LEFT JOIN load_errors AS e ON e.load_id = h.load_id
-GROUP BY h.load_id, h.records_read, h.rows_loaded, h.rejected;
+GROUP BY h.load_id, h.records_read, h.rows_loaded, h.rejected, h.first_day, h.last_day;
 
 SELECT COUNT(*) FROM "staging_events";
 

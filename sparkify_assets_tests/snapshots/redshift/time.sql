@@ -20,8 +20,9 @@ DISTSTYLE KEY DISTKEY (start_time) SORTKEY (start_time);
 -- wait instead of failing with a serializable isolation error; readers wait too.
 LOCK "time";
 
--- DELETE, not TRUNCATE: TRUNCATE commits at once on Redshift, so a rebuild would not be atomic.
-DELETE FROM "time";
+-- A range of days' rows (low included, high excluded): a daily-partitioned table is rewritten
+-- a range of days at a time.
+DELETE FROM "time" WHERE "start_time" >= '2018-11-01T00:00:00'::timestamp AND "start_time" < '2018-12-01T00:00:00'::timestamp;
 
 -- The event logs hold non-ASCII text encoded more than once: UTF-8 bytes read as Latin-1 and
 -- encoded again, twice over in the real logs ('Björk' arrives as 'BjÃ\u0083Â¶rk'). Each layer of
@@ -40,7 +41,8 @@ IMMUTABLE AS $$
     END
 $$ LANGUAGE sql;
 
--- One row per distinct play start; week is the ISO week, weekday 0 = Sunday.
+-- One row per distinct play start of the days being built; week is the ISO week, weekday
+-- 0 = Sunday.
 INSERT INTO time (start_time, hour, day, week, month, year, weekday)
 SELECT
     start_time,
@@ -50,7 +52,11 @@ SELECT
     EXTRACT(MONTH FROM start_time),
     EXTRACT(YEAR FROM start_time),
     EXTRACT(DOW FROM start_time)
-FROM (SELECT DISTINCT start_time FROM songplays) AS play_starts;
+FROM (
+    SELECT DISTINCT start_time
+    FROM songplays
+    WHERE start_time >= '2018-11-01T00:00:00'::timestamp AND start_time < '2018-12-01T00:00:00'::timestamp
+) AS play_starts;
 
 SELECT COUNT(*) FROM "time";
 

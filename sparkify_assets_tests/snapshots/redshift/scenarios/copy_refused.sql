@@ -19,7 +19,9 @@ CREATE TABLE IF NOT EXISTS load_history (
     records_read BIGINT        NOT NULL,
     rows_loaded  BIGINT        NOT NULL,
     rejected     BIGINT        NOT NULL,
-    maxerror     INTEGER       NOT NULL
+    maxerror     INTEGER       NOT NULL,
+    first_day    DATE,         -- the days a daily load covered; NULL: the whole table
+    last_day     DATE
 )
 -- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
 DISTSTYLE AUTO;
@@ -41,6 +43,10 @@ CREATE TABLE IF NOT EXISTS load_errors (
 )
 -- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
 DISTSTYLE AUTO;
+
+-- Nothing to upgrade: every Redshift load_history was created with first_day and last_day
+-- (Redshift has no ADD COLUMN IF NOT EXISTS).
+SELECT 1;
 
 -- Raw events, one row per log record. Columns follow log_json_path.json by position, as
 -- Redshift's COPY … FORMAT AS JSON '<jsonpaths>' maps them; values stay raw (cleaning is in star/).
@@ -72,8 +78,9 @@ DISTSTYLE EVEN;
 -- wait instead of failing with a serializable isolation error; readers wait too.
 LOCK "staging_events";
 
--- DELETE, not TRUNCATE: TRUNCATE commits at once on Redshift, so a rebuild would not be atomic.
-DELETE FROM "staging_events";
+-- This session's own table that a load of some days COPYs into first, so that those days'
+-- rows in the staging table can be replaced exactly, and rows from other days set aside.
+CREATE TEMP TABLE "staging_events_incoming" (LIKE "staging_events");
 
 -- Redshift's own COPY of JSON files into a staging table. It runs inside the load's transaction,
 -- after the table's DELETE, so a COPY that fails leaves the table as it was.
@@ -82,7 +89,7 @@ DELETE FROM "staging_events";
 --   MAXERROR     rejected records tolerated (SPARKIFY_MAXERROR); each is logged in stl_load_errors
 --   COMPUPDATE   OFF: no compression analysis on each reload; the tables keep ENCODE AUTO
 --   STATUPDATE   ON: fresh statistics for the star INSERTs that read the table next
-COPY "staging_events"
+COPY "staging_events_incoming"
 FROM 's3://udacity-dend/log_data/'
 IAM_ROLE 'arn:aws:iam::123456789012:role/sparkify-redshift-s3-read'
 FORMAT AS JSON 's3://udacity-dend/log_json_path.json'
@@ -128,7 +135,9 @@ CREATE TABLE IF NOT EXISTS load_history (
     records_read BIGINT        NOT NULL,
     rows_loaded  BIGINT        NOT NULL,
     rejected     BIGINT        NOT NULL,
-    maxerror     INTEGER       NOT NULL
+    maxerror     INTEGER       NOT NULL,
+    first_day    DATE,         -- the days a daily load covered; NULL: the whole table
+    last_day     DATE
 )
 -- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
 DISTSTYLE AUTO;
@@ -151,6 +160,10 @@ CREATE TABLE IF NOT EXISTS load_errors (
 -- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
 DISTSTYLE AUTO;
 
+-- Nothing to upgrade: every Redshift load_history was created with first_day and last_day
+-- (Redshift has no ADD COLUMN IF NOT EXISTS).
+SELECT 1;
+
 -- A COPY's rejected records, from Redshift's stl_load_errors into load_errors, which has the
 -- same shape on both targets (its CHAR columns are trimmed), so the same checks read it.
 INSERT INTO load_errors (
@@ -165,10 +178,11 @@ WHERE query =  -1;
 
 INSERT INTO load_history (
     load_id, tbl_name, source, status, started_at, finished_at,
-    files, records_read, rows_loaded, rejected, maxerror
+    files, records_read, rows_loaded, rejected, maxerror, first_day, last_day
 ) VALUES (
     '00000000000040008000000000000001', 'staging_events', 's3://udacity-dend/log_data/', 'failed', '2018-11-30T12:00:00'::timestamp, '2018-11-30T12:00:00'::timestamp,
-    3, 0, 0, 0, 0
+    3, 0, 0, 0, 0,
+    '2018-11-01'::date, '2018-11-30'::date
 );
 
 -- The first rejected records of one load, in file and line order: what a failure message shows.

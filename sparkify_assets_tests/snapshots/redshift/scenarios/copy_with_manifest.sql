@@ -19,7 +19,9 @@ CREATE TABLE IF NOT EXISTS load_history (
     records_read BIGINT        NOT NULL,
     rows_loaded  BIGINT        NOT NULL,
     rejected     BIGINT        NOT NULL,
-    maxerror     INTEGER       NOT NULL
+    maxerror     INTEGER       NOT NULL,
+    first_day    DATE,         -- the days a daily load covered; NULL: the whole table
+    last_day     DATE
 )
 -- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
 DISTSTYLE AUTO;
@@ -41,6 +43,10 @@ CREATE TABLE IF NOT EXISTS load_errors (
 )
 -- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
 DISTSTYLE AUTO;
+
+-- Nothing to upgrade: every Redshift load_history was created with first_day and last_day
+-- (Redshift has no ADD COLUMN IF NOT EXISTS).
+SELECT 1;
 
 -- Raw events, one row per log record. Columns follow log_json_path.json by position, as
 -- Redshift's COPY … FORMAT AS JSON '<jsonpaths>' maps them; values stay raw (cleaning is in star/).
@@ -123,10 +129,11 @@ WHERE query = 4242;
 
 INSERT INTO load_history (
     load_id, tbl_name, source, status, started_at, finished_at,
-    files, records_read, rows_loaded, rejected, maxerror
+    files, records_read, rows_loaded, rejected, maxerror, first_day, last_day
 ) VALUES (
     '00000000000040008000000000000001', 'staging_events', 's3://sparkify-work/m/staging_events/00000000000040008000000000000001.manifest', 'committed', '2018-11-30T12:00:00'::timestamp, '2018-11-30T12:00:00'::timestamp,
-    3, 100, 100, 0, 0
+    3, 100, 100, 0, 0,
+    NULL, NULL
 );
 
 SELECT COUNT(*) FROM "staging_events";

@@ -1,0 +1,173 @@
+-- connection 1: a transaction begins
+
+CREATE SCHEMA IF NOT EXISTS "public";
+
+SET search_path TO "public";
+
+-- One row per load attempt of a staging table, committed or failed, with the counts that must
+-- reconcile: rows_loaded + rejected = records_read. Only status = 'committed' rows are in the
+-- table; a failed load's rows_loaded are those it read before it stopped and then rolled back
+-- (Redshift does not report them for a failed COPY: there they are 0).
+CREATE TABLE IF NOT EXISTS load_history (
+    load_id      VARCHAR(64)   NOT NULL PRIMARY KEY,
+    tbl_name     VARCHAR(128)  NOT NULL,
+    source       VARCHAR(1024) NOT NULL,
+    status       VARCHAR(16)   NOT NULL,
+    started_at   TIMESTAMP     NOT NULL,
+    finished_at  TIMESTAMP     NOT NULL,
+    files        INTEGER       NOT NULL,
+    records_read BIGINT        NOT NULL,
+    rows_loaded  BIGINT        NOT NULL,
+    rejected     BIGINT        NOT NULL,
+    maxerror     INTEGER       NOT NULL,
+    first_day    DATE,         -- the days a daily load covered; NULL: the whole table
+    last_day     DATE
+)
+-- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
+DISTSTYLE AUTO;
+
+-- Every record a load rejected, shaped like Redshift's STL_LOAD_ERRORS so that the same
+-- queries and checks read it on both targets. A file-level problem (an empty file) has line 0.
+CREATE TABLE IF NOT EXISTS load_errors (
+    load_id         VARCHAR(64)   NOT NULL,
+    starttime       TIMESTAMP     NOT NULL,
+    tbl_name        VARCHAR(128)  NOT NULL,
+    filename        VARCHAR(1024) NOT NULL,
+    line_number     BIGINT        NOT NULL,
+    colname         VARCHAR(128),
+    type            VARCHAR(32),
+    raw_line        VARCHAR(1024),
+    raw_field_value VARCHAR(1024),
+    err_code        INTEGER       NOT NULL,
+    err_reason      VARCHAR(512)  NOT NULL
+)
+-- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
+DISTSTYLE AUTO;
+
+-- Nothing to upgrade: every Redshift load_history was created with first_day and last_day
+-- (Redshift has no ADD COLUMN IF NOT EXISTS).
+SELECT 1;
+
+-- Raw events, one row per log record. Columns follow log_json_path.json by position, as
+-- Redshift's COPY … FORMAT AS JSON '<jsonpaths>' maps them; values stay raw (cleaning is in star/).
+CREATE TABLE IF NOT EXISTS staging_events (
+    artist          VARCHAR(512),
+    auth            VARCHAR(32),
+    first_name      VARCHAR(256),
+    gender          VARCHAR(16),
+    item_in_session INTEGER,
+    last_name       VARCHAR(256),
+    length          DOUBLE PRECISION,
+    level           VARCHAR(16),
+    location        VARCHAR(512),
+    method          VARCHAR(16),
+    page            VARCHAR(64),
+    registration    DOUBLE PRECISION,
+    session_id      INTEGER,
+    song            VARCHAR(512),
+    status          SMALLINT,
+    ts              BIGINT,
+    user_agent      VARCHAR(1024),
+    user_id         INTEGER
+)
+-- The largest table, read once in full by each star build and joined on expressions of its
+-- columns (repaired text), so no key would co-locate a join: spread evenly for a fast COPY.
+DISTSTYLE EVEN;
+
+-- Redshift's LOCK has no modes: it takes an exclusive lock until commit, so overlapping runs
+-- wait instead of failing with a serializable isolation error; readers wait too.
+LOCK "staging_events";
+
+-- This session's own table that a load of some days COPYs into first, so that those days'
+-- rows in the staging table can be replaced exactly, and rows from other days set aside.
+CREATE TEMP TABLE "staging_events_incoming" (LIKE "staging_events");
+
+-- Redshift's own COPY of JSON files into a staging table. It runs inside the load's transaction,
+-- after the table's DELETE, so a COPY that fails leaves the table as it was.
+--   FROM         the table's prefix (every file under it), or a manifest of chosen files
+--   FORMAT       'auto' maps keys to same-named columns; a JSONPaths file maps them by position
+--   MAXERROR     rejected records tolerated (SPARKIFY_MAXERROR); each is logged in stl_load_errors
+--   COMPUPDATE   OFF: no compression analysis on each reload; the tables keep ENCODE AUTO
+--   STATUPDATE   ON: fresh statistics for the star INSERTs that read the table next
+COPY "staging_events_incoming"
+FROM 's3://udacity-dend/log_data/2018/11/2018-11-05-'
+IAM_ROLE 'arn:aws:iam::123456789012:role/sparkify-redshift-s3-read'
+FORMAT AS JSON 's3://udacity-dend/log_json_path.json'
+REGION 'us-west-2'
+MAXERROR 0
+COMPUPDATE OFF
+STATUPDATE ON;
+
+-- The query id of the one COPY this session ran. pg_last_copy_id() names it, but not always
+-- after the COPY failed and its transaction was rolled back; the session's own rows in
+-- stl_load_errors do then. -1 when neither knows of a COPY.
+SELECT COALESCE(
+    NULLIF(pg_last_copy_id(), -1),
+    (SELECT MAX(query) FROM stl_load_errors WHERE session = pg_backend_pid()),
+    -1
+);
+
+-- What a COPY did: the rows it loaded (this session's last COPY), the files it read and the
+-- records it rejected (Redshift logs each in stl_load_errors).
+SELECT
+    pg_last_copy_count() AS rows_loaded,
+    (SELECT COUNT(DISTINCT filename) FROM stl_load_commits WHERE query = 4242) AS files,
+    (SELECT COUNT(*) FROM stl_load_errors WHERE query = 4242) AS rejected;
+
+SELECT COUNT(*) FROM "staging_events_incoming"
+WHERE "ts" IS NULL OR "ts" < 1541376000000 OR "ts" >= 1541462400000;
+
+-- A range of days' rows (low included, high excluded): a daily-partitioned table is rewritten
+-- a range of days at a time.
+DELETE FROM "staging_events" WHERE "ts" >= 1541376000000 AND "ts" < 1541462400000;
+
+-- The loaded rows that belong to the days being loaded.
+INSERT INTO "staging_events"
+SELECT * FROM "staging_events_incoming" WHERE "ts" >= 1541376000000 AND "ts" < 1541462400000;
+
+-- Loaded rows that belong to no day being loaded (their day is another load's, or they have
+-- none) are not kept: that would make reloading their own day duplicate them. They are
+-- recorded as rejected, so the totals still reconcile. Sparkify's own error code: 9001.
+INSERT INTO load_errors (
+    load_id, starttime, tbl_name, filename, line_number, colname, type,
+    raw_line, raw_field_value, err_code, err_reason
+)
+SELECT
+    '00000000000040008000000000000001', '2018-11-30T12:00:00'::timestamp, 'staging_events', 's3://udacity-dend/log_data/2018/11/2018-11-05-', 0, 'ts', 'day',
+    NULL, CAST("ts" AS VARCHAR(64)), 9001,
+    CASE
+        WHEN "ts" IS NULL THEN 'no ' || 'ts' || ', so the record belongs to no day'
+        ELSE 'ts' || ' is outside the days loaded (' || '2018-11-05' || ')'
+    END
+FROM "staging_events_incoming"
+WHERE "ts" IS NULL OR "ts" < 1541376000000 OR "ts" >= 1541462400000;
+
+-- A COPY's rejected records, from Redshift's stl_load_errors into load_errors, which has the
+-- same shape on both targets (its CHAR columns are trimmed), so the same checks read it.
+INSERT INTO load_errors (
+    load_id, starttime, tbl_name, filename, line_number, colname, type,
+    raw_line, raw_field_value, err_code, err_reason
+)
+SELECT
+    '00000000000040008000000000000001', '2018-11-30T12:00:00'::timestamp, 'staging_events', TRIM(filename), line_number, TRIM(colname),
+    TRIM(type), TRIM(raw_line), TRIM(raw_field_value), err_code, TRIM(err_reason)
+FROM stl_load_errors
+WHERE query = 4242;
+
+INSERT INTO load_history (
+    load_id, tbl_name, source, status, started_at, finished_at,
+    files, records_read, rows_loaded, rejected, maxerror, first_day, last_day
+) VALUES (
+    '00000000000040008000000000000001', 'staging_events', 's3://udacity-dend/log_data/2018/11/2018-11-05-', 'committed', '2018-11-30T12:00:00'::timestamp, '2018-11-30T12:00:00'::timestamp,
+    3, 100, 100, 0, 0,
+    '2018-11-05'::date, '2018-11-05'::date
+);
+
+SELECT COUNT(*) FROM "staging_events";
+
+SELECT column_name, data_type, character_maximum_length, is_nullable
+FROM information_schema.columns
+WHERE table_schema = 'public' AND table_name = 'staging_events'
+ORDER BY ordinal_position;
+
+COMMIT;

@@ -1,0 +1,242 @@
+"""Daily partitions: a day's load replaces exactly that day's rows, so days loaded in any order,
+again and again, or as ranges, end equal to one load of everything; the sensor asks for the
+days whose files are new or changed, and only those days change."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from dagster import build_sensor_context
+
+from sparkify_assets.definitions import build_definitions
+from sparkify_assets.generate import generate
+from sparkify_assets.jobs import RANGE_END, RANGE_START
+from sparkify_assets.partitions import Days
+from sparkify_assets.resources.source import RawSourceResource, SourceError
+from sparkify_assets.resources.warehouse import WarehouseResource
+from sparkify_assets.settings import Settings
+from sparkify_assets.tables import STAGING_TABLES, STAR_TABLES
+
+from .conftest import RawFiles
+from .rawdata import event, log_files, song, song_files
+
+EVENTS, SONGS = STAGING_TABLES
+FIRST = date(2018, 11, 1)
+DAYS = 6
+DAILY_TABLES = ("staging_events", "songplays", "time", "users")
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    out = tmp_path / "sample"
+    generate(out, users=30, songs=80, days=DAYS, seed=7)
+    return out
+
+
+def contents(warehouse: WarehouseResource, table: str) -> list[tuple]:
+    with warehouse.session() as session:
+        session.cursor.execute(f"SELECT * FROM {table}")
+        return sorted(session.cursor.fetchall(), key=repr)
+
+
+def run_days(settings: Settings, first: date, last: date | None = None):
+    """One day as the sensor and the schedule ask for it (a partition key); a range as a
+    backfill runs it (a key range, in one run)."""
+    job = build_definitions(settings).resolve_job_def("sparkify_daily")
+    if last is None:
+        result = job.execute_in_process(partition_key=first.isoformat(), raise_on_error=False)
+    else:
+        tags = {RANGE_START: first.isoformat(), RANGE_END: last.isoformat()}
+        result = job.execute_in_process(tags=tags, raise_on_error=False)
+    assert result.success, [e.message for e in result.all_events if e.is_failure]
+    return result
+
+
+def files_loaded(result) -> int:
+    [load] = [
+        event.materialization
+        for event in result.all_events
+        if event.is_step_materialization and event.asset_key.to_user_string() == "staging_events"
+    ]
+    return load.metadata["files"].value
+
+
+def load_catalogue(warehouse: WarehouseResource, source: Path | RawSourceResource) -> None:
+    """The song catalogue, which daily runs don't reload."""
+    if isinstance(source, Path):
+        source = RawSourceResource(location=str(source))
+    warehouse.load_staging(SONGS, source)
+    for table in STAR_TABLES:
+        if table.name in ("songs", "artists"):
+            warehouse.rebuild_star(table)
+
+
+def test_days_loaded_in_any_order_again_and_as_ranges_equal_one_load_of_everything(
+    sample: Path, settings, warehouse: WarehouseResource, postgres_home: Path
+):
+    everything = settings(SPARKIFY_SOURCE=str(sample))
+    result = build_definitions(everything).resolve_job_def("sparkify_etl").execute_in_process()
+    assert result.success
+    expected = {table: contents(warehouse, table) for table in DAILY_TABLES}
+    assert all(expected.values())
+
+    other_schema = f"{warehouse.schema_name}_daily"
+    daily_warehouse = warehouse.model_copy(update={"schema_name": other_schema})
+    day_by_day = settings(SPARKIFY_SOURCE=str(sample), SPARKIFY_SCHEMA=other_schema)
+    try:
+        load_catalogue(daily_warehouse, sample)
+        order = [FIRST + timedelta(days=n) for n in range(DAYS)] * 2
+        random.Random(3).shuffle(order)
+        for day in order:
+            assert files_loaded(run_days(day_by_day, day)) == 1
+        run_days(day_by_day, FIRST + timedelta(days=1), FIRST + timedelta(days=4))
+        for table in DAILY_TABLES:
+            assert contents(daily_warehouse, table) == expected[table], table
+    finally:
+        with daily_warehouse.session() as session:
+            session.execute("common/drop_schema", schema=other_schema)
+
+
+def test_a_range_of_days_is_one_run_with_one_load(sample: Path, settings, warehouse):
+    day_by_day = settings(SPARKIFY_SOURCE=str(sample))
+    load_catalogue(warehouse, sample)
+    result = run_days(day_by_day, FIRST, FIRST + timedelta(days=DAYS - 1))
+    loads = [
+        event
+        for event in result.all_events
+        if event.is_step_materialization and event.asset_key.to_user_string() == "staging_events"
+    ]
+    load_ids = {event.materialization.metadata["load_id"].value for event in loads}
+    assert len(loads) == DAYS and len(load_ids) == 1
+    with warehouse.session() as session:
+        assert session.fetch_one("common/count_rows", table="load_history") == (2,)
+
+
+def test_an_older_day_loaded_after_a_newer_one_keeps_each_users_latest_level(
+    settings, warehouse, raw_files: RawFiles, tmp_path: Path
+):
+    day1, day2 = 1541030400000, 1541116800000  # 2018-11-01 and 2018-11-02, 00:00 UTC
+    source = raw_files(
+        {
+            **log_files(
+                ("2018-11-01", [event(userId="7", level="free", sessionId=1, ts=day1 + 5)]),
+                ("2018-11-02", [event(userId="7", level="paid", sessionId=2, ts=day2 + 5)]),
+            ),
+            **song_files(song()),
+        }
+    )
+    day_by_day = settings(SPARKIFY_SOURCE=source.location)
+    load_catalogue(warehouse, source)
+    run_days(day_by_day, date(2018, 11, 2))
+    run_days(day_by_day, date(2018, 11, 1))
+    assert contents(warehouse, "users")[0][-1] == "paid"
+
+
+def test_a_day_replaces_only_its_own_rows_and_sets_aside_events_of_other_days(
+    warehouse: WarehouseResource, raw_files: RawFiles
+):
+    day1, day2 = 1541030400000, 1541116800000
+    source = raw_files(
+        log_files(
+            ("2018-11-01", [event(itemInSession=n, ts=day1 + n) for n in range(3)]),
+            ("2018-11-02", [event(itemInSession=n, ts=day2 + n) for n in range(2)]),
+        )
+    )
+    both = Days(date(2018, 11, 1), date(2018, 11, 2))
+    warehouse.load_staging(EVENTS, source, days=both)
+    stray = json.dumps(event(itemInSession=9, ts=day2 + 9))  # logged with the wrong day
+    (Path(source.location) / "log_data/2018/11/2018-11-01-events.json").write_text(
+        "\n".join(json.dumps(event(itemInSession=n, ts=day1 + n)) for n in range(4)) + "\n" + stray
+    )
+    load = warehouse.load_staging(EVENTS, source, days=Days(date(2018, 11, 1), date(2018, 11, 1)))
+    assert (load.result.records_read, load.result.rows_loaded, load.result.set_aside) == (5, 4, 1)
+    with warehouse.session() as session:
+        session.cursor.execute("SELECT ts - %s FROM staging_events ORDER BY ts", (day1,))
+        assert [ts for (ts,) in session.cursor.fetchall()] == [0, 1, 2, 3, 86400000, 86400001]
+        session.cursor.execute("SELECT raw_field_value, err_code, err_reason FROM load_errors")
+        [(value, code, reason)] = session.cursor.fetchall()
+    assert (value, code) == (str(day2 + 9), 9001)
+    assert reason == "ts is outside the days loaded (2018-11-01)"
+
+
+def test_a_day_without_a_log_file_is_a_clear_error_and_changes_nothing(
+    warehouse: WarehouseResource, raw_files: RawFiles
+):
+    source = raw_files(log_files(("2018-11-01", [event()])))
+    warehouse.load_staging(EVENTS, source, days=Days(date(2018, 11, 1), date(2018, 11, 1)))
+    with pytest.raises(SourceError, match="2018-11-05"):
+        warehouse.load_staging(EVENTS, source, days=Days(date(2018, 11, 5), date(2018, 11, 5)))
+    assert len(contents(warehouse, "staging_events")) == 1
+
+
+def test_a_log_file_without_a_day_in_its_name_is_refused_by_a_daily_load(
+    warehouse: WarehouseResource, raw_files: RawFiles
+):
+    source = raw_files({**log_files(("2018-11-01", [event()])), "log_data/extra.json": "{}"})
+    with pytest.raises(SourceError, match=r"log_data/extra\.json: a daily load"):
+        warehouse.load_staging(EVENTS, source, days=Days(date(2018, 11, 1), date(2018, 11, 2)))
+
+
+# --- the sensor -------------------------------------------------------------------------------
+
+
+def of_day(table: str, row: tuple, day: Days) -> bool:
+    if table == "staging_events":  # ts, epoch milliseconds, is the 16th column
+        return row[15] is not None and day.start_ms <= row[15] < day.end_ms
+    return day.start <= row[1] < day.end  # songplays.start_time
+
+
+def tick(settings: Settings, cursor: str | None):
+    defs = build_definitions(settings)
+    sensor = defs.get_sensor_def("new_log_files")
+    with build_sensor_context(
+        cursor=cursor, resources={"source": defs.resources["source"]}, definitions=defs
+    ) as context:
+        return sensor.evaluate_tick(context)
+
+
+def test_the_sensor_asks_for_each_new_or_changed_day_once_and_only_that_day_changes(
+    sample: Path, settings, warehouse: WarehouseResource
+):
+    watched = settings(SPARKIFY_SOURCE=str(sample))
+    first = tick(watched, None)
+    assert sorted(r.partition_key for r in first.run_requests) == [
+        (FIRST + timedelta(days=n)).isoformat() for n in range(DAYS)
+    ]
+    assert build_definitions(watched).resolve_job_def("sparkify_etl").execute_in_process().success
+    assert tick(watched, first.cursor).run_requests == []
+
+    before = {table: contents(warehouse, table) for table in ("staging_events", "songplays")}
+    changed_day = FIRST + timedelta(days=2)
+    path = next((sample / "log_data").rglob(f"{changed_day.isoformat()}-events.json"))
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(lines[:-5]) + "\n")  # the day's last five events are withdrawn
+    later = path.stat().st_mtime + 5
+    os.utime(path, (later, later))
+
+    second = tick(watched, first.cursor)
+    assert [r.partition_key for r in second.run_requests] == [changed_day.isoformat()]
+    assert files_loaded(run_days(watched, changed_day)) == 1
+    assert tick(watched, second.cursor).run_requests == []
+
+    day = Days(changed_day, changed_day)
+    for table in before:
+        after = contents(warehouse, table)
+        assert [r for r in after if not of_day(table, r, day)] == [
+            r for r in before[table] if not of_day(table, r, day)
+        ], f"{table}: a row of another day changed"
+        assert len([r for r in after if of_day(table, r, day)]) < len(
+            [r for r in before[table] if of_day(table, r, day)]
+        ), f"{table}: the changed day was not reloaded"
+
+
+def test_the_sensor_and_the_schedule_are_off_until_switched_on(settings):
+    defs = build_definitions(settings())
+    assert defs.get_sensor_def("new_log_files").default_status.value == "STOPPED"
+    [schedule] = defs.schedules
+    assert (schedule.name, schedule.default_status.value) == ("daily_load", "STOPPED")

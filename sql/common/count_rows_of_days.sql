@@ -1,0 +1,1 @@
+SELECT COUNT(*) FROM {table} WHERE {column} >= %(low)s AND {column} < %(high)s
