@@ -210,7 +210,8 @@ def test_staging_is_redshifts_copy_from_s3_with_the_iam_role_region_and_format(r
     assert f"IAM_ROLE '{ROLE}'" in events_copy
     assert "FORMAT AS JSON 's3://udacity-dend/log_json_path.json'" in events_copy
     assert "REGION 'us-west-2'" in events_copy and "MAXERROR 0" in events_copy
-    assert "COMPUPDATE OFF" in events_copy and "STATUPDATE ON" in events_copy
+    assert "COMPUPDATE OFF" in events_copy and "STATUPDATE OFF" in events_copy
+    assert 'ANALYZE "staging_events"' in map(_without_comments, recorder.statements())
     songs_copy = copy_statement(recorder, "staging_songs")
     assert "FROM 's3://udacity-dend/song_data/'" in songs_copy
     assert "FORMAT AS JSON 'auto'" in songs_copy

@@ -4,6 +4,7 @@ and the SPARKIFY_* settings with their defaults and their refusals."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ KNOWN_PLACEHOLDERS = {
     "parent",
     "parent_key",
     "incoming",
+    "index",
 }
 SQL_FILES = sorted(SQL_DIR.rglob("*.sql"))
 
@@ -202,3 +204,25 @@ def test_a_bad_s3_unsigned_is_refused_naming_it(text: str):
 def test_a_min_match_share_outside_0_to_1_is_refused_naming_it(share: str):
     with pytest.raises(SettingsError, match="SPARKIFY_MIN_MATCH_SHARE"):
         Settings.from_env({"SPARKIFY_MIN_MATCH_SHARE": share})
+
+
+def test_the_days_start_on_2018_11_01_and_run_through_yesterday_unless_told():
+    settings = Settings.from_env({})
+    assert (settings.first_day, settings.last_day) == (date(2018, 11, 1), None)
+    told = Settings.from_env(
+        {"SPARKIFY_FIRST_DAY": "2018-11-03", "SPARKIFY_LAST_DAY": "2018-11-30"}
+    )
+    assert (told.first_day, told.last_day) == (date(2018, 11, 3), date(2018, 11, 30))
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        ({"SPARKIFY_FIRST_DAY": "November"}, "SPARKIFY_FIRST_DAY"),
+        ({"SPARKIFY_LAST_DAY": "2018-13-01"}, "SPARKIFY_LAST_DAY"),
+        ({"SPARKIFY_FIRST_DAY": "2018-11-05", "SPARKIFY_LAST_DAY": "2018-11-04"}, "before"),
+    ],
+)
+def test_bad_days_are_refused_naming_the_variable(variables: dict[str, str], named: str):
+    with pytest.raises(SettingsError, match=named):
+        Settings.from_env(variables)

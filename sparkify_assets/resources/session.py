@@ -69,6 +69,14 @@ class Session:
     def create(self, *tables: Table) -> None:
         for table in tables:
             self.cursor.execute(table.create_statement(self.target))
+            day_column = getattr(table, "day_column", None)
+            if day_column is not None:
+                self.execute(
+                    "common/day_index",
+                    index=f"{table.name}_{day_column.name}_day",
+                    table=table.name,
+                    column=day_column.name,
+                )
 
     def empty_for_rewrite(self, table: str) -> None:
         """Delete every row, after locking out other writers of the table until commit."""
@@ -84,13 +92,15 @@ class Session:
         row = self.fetch_one("common/table_exists", {"schema": self.schema, "table": table})
         return row is not None and row[0] > 0
 
-    def state(self, table: str) -> TableState:
-        row = self.fetch_one("common/count_rows", table=table)
-        assert row is not None
-        columns = [
+    def columns(self, table: str) -> list[Column]:
+        return [
             Column(name, data_type, max_length)
             for name, data_type, max_length, _ in self.fetch_all(
                 "common/columns", {"schema": self.schema, "table": table}
             )
         ]
-        return TableState(table, row[0], columns)
+
+    def state(self, table: str) -> TableState:
+        row = self.fetch_one("common/count_rows", table=table)
+        assert row is not None
+        return TableState(table, row[0], self.columns(table))

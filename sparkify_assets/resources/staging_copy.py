@@ -83,7 +83,7 @@ class EmulatedCopy:
         result = load_json_files(
             session.cursor,
             session.sql("common/copy_from_stdin", table=request.into),
-            session.state(table.name).columns,
+            session.columns(table.name),
             keys,
             source.open,
             json_format,

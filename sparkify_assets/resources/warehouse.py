@@ -204,6 +204,7 @@ class WarehouseResource(RedshiftClientResource):
                 },
             )
             if outcome.failure is None:
+                session.execute("common/analyze", table=table.name)
                 return StagingLoad(load_id, outcome.source, outcome, session.state(table.name))
             first_errors = [
                 LoadError(*row)
@@ -237,6 +238,7 @@ class WarehouseResource(RedshiftClientResource):
                 )
             session.execute("functions/repair_text")
             session.execute(table.insert_sql, parameters)
+            session.execute("common/analyze", table=table.name)
             return session.state(table.name)
 
     def reset(self) -> list[str]:

@@ -4,7 +4,7 @@
 --   FORMAT       'auto' maps keys to same-named columns; a JSONPaths file maps them by position
 --   MAXERROR     rejected records tolerated (SPARKIFY_MAXERROR); each is logged in stl_load_errors
 --   COMPUPDATE   OFF: no compression analysis on each reload; the tables keep ENCODE AUTO
---   STATUPDATE   ON: fresh statistics for the star INSERTs that read the table next
+--   STATUPDATE   OFF: the load ANALYZEs the staging table itself once its rows are in place
 COPY {table}
 FROM %(source)s
 IAM_ROLE %(iam_role)s
@@ -12,4 +12,4 @@ FORMAT AS JSON %(json_format)s
 REGION %(region)s
 MAXERROR %(maxerror)s
 COMPUPDATE OFF
-STATUPDATE ON
+STATUPDATE OFF

@@ -72,7 +72,12 @@ CREATE TABLE IF NOT EXISTS staging_events (
 )
 -- The largest table, read once in full by each star build and joined on expressions of its
 -- columns (repaired text), so no key would co-locate a join: spread evenly for a fast COPY.
-DISTSTYLE EVEN;
+-- Sorted by ts, so that a day's DELETE and reads skip the blocks of other days.
+DISTSTYLE EVEN SORTKEY (ts);
+
+-- Redshift has no indexes: instead of "staging_events_ts_day" on "staging_events" ("ts"), each daily table's SORTKEY
+-- on its day column does this job (see <table>.distribution.redshift.sql).
+SELECT 1;
 
 -- Redshift's LOCK has no modes: it takes an exclusive lock until commit, so overlapping runs
 -- wait instead of failing with a serializable isolation error; readers wait too.
@@ -88,7 +93,7 @@ CREATE TEMP TABLE "staging_events_incoming" (LIKE "staging_events");
 --   FORMAT       'auto' maps keys to same-named columns; a JSONPaths file maps them by position
 --   MAXERROR     rejected records tolerated (SPARKIFY_MAXERROR); each is logged in stl_load_errors
 --   COMPUPDATE   OFF: no compression analysis on each reload; the tables keep ENCODE AUTO
---   STATUPDATE   ON: fresh statistics for the star INSERTs that read the table next
+--   STATUPDATE   OFF: the load ANALYZEs the staging table itself once its rows are in place
 COPY "staging_events_incoming"
 FROM 's3://udacity-dend/log_data/'
 IAM_ROLE 'arn:aws:iam::123456789012:role/sparkify-redshift-s3-read'
@@ -96,7 +101,7 @@ FORMAT AS JSON 's3://udacity-dend/log_json_path.json'
 REGION 'us-west-2'
 MAXERROR 0
 COMPUPDATE OFF
-STATUPDATE ON;
+STATUPDATE OFF;
 
 -- The query id of the one COPY this session ran. pg_last_copy_id() names it, but not always
 -- after the COPY failed and its transaction was rolled back; the session's own rows in
@@ -162,6 +167,11 @@ INSERT INTO load_history (
     3, 100, 100, 0, 0,
     '2018-11-01'::date, '2018-11-30'::date
 );
+
+-- Fresh planner statistics once a table's rows are replaced, so that the INSERTs and checks
+-- that read it next choose their joins from its real size. (Not COPY's STATUPDATE: a daily load COPYs into
+-- an incoming table, whose statistics nobody reads.)
+ANALYZE "staging_events";
 
 SELECT COUNT(*) FROM "staging_events";
 
