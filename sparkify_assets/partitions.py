@@ -14,8 +14,10 @@ from datetime import date, datetime, time, timedelta
 
 from dagster import DailyPartitionsDefinition, PartitionKeyRange
 
-from .tables import DayColumn
+from .tables import STAGING_TABLES, DayColumn, StagingTable
 
+# The staging table loaded a day at a time, and so where the sensor looks for day files.
+DAILY_STAGING: StagingTable = next(t for t in STAGING_TABLES if t.day_column is not None)
 _LOG_FILE_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})-events\.json$")
 _EPOCH = datetime(1970, 1, 1)
 
@@ -96,13 +98,15 @@ def day_of_log_file(key: str) -> date | None:
         return None
 
 
-def day_prefix(prefix: str, day: date) -> str:
-    """The key prefix that selects one day's log files, as COPY and S3 listing take it."""
-    return f"{prefix}{day:%Y/%m}/{day.isoformat()}-"
+def day_file(prefix: str, day: date) -> str:
+    """The key of a day's log file (`log_data/2018/11/2018-11-05-events.json`)."""
+    return f"{prefix}{day:%Y/%m}/{day.isoformat()}-events.json"
 
 
 def log_files_of(keys: Iterable[str], days: Days) -> tuple[list[str], list[str]]:
-    """The keys whose name falls in `days`, and the keys whose name carries no day."""
+    """The keys whose name falls in `days`, and the keys whose name carries no day: the one
+    rule for which files a load of some days reads (anywhere under the prefix, named
+    `…YYYY-MM-DD-events.json`)."""
     chosen, undated = [], []
     for key in keys:
         day = day_of_log_file(key)

@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -97,6 +97,12 @@ class Settings:
         if first_day and last_day and last_day < first_day:
             raise SettingsError(
                 f"SPARKIFY_LAST_DAY={last_day} is before SPARKIFY_FIRST_DAY={first_day}"
+            )
+        yesterday = datetime.now(UTC).date() - timedelta(days=1)
+        if first_day and not last_day and first_day > yesterday:
+            raise SettingsError(
+                f"SPARKIFY_FIRST_DAY={first_day} has not ended yet: the first partition is a day "
+                "that is over (or set SPARKIFY_LAST_DAY too)"
             )
         return cls(
             target=target,

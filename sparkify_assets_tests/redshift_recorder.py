@@ -33,6 +33,10 @@ def _answers(
         (r"pg_last_copy_id\(\)", [(last_copy_id,)]),
         (r"pg_last_copy_count\(\)", [(rows_per_table, 3, copy_rejected)]),
         (r"FROM information_schema\.tables", [(1,)]),
+        (
+            r"FROM information_schema\.columns[\s\S]*'load_history'",
+            [("first_day", "date", None, "YES"), ("last_day", "date", None, "YES")],
+        ),
         (r"FROM information_schema\.columns", [("id", "integer", None, "YES")]),
         (r"COUNT\(\*\) - COUNT\(", [(rows_per_table, 0, 0)]),  # key profile
         (r"AS orphans", []),

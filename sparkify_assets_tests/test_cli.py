@@ -79,3 +79,10 @@ def test_a_source_that_does_not_exist_fails_the_run_instead_of_loading_sample_da
     assert not missing.exists()
     assert f"raw data directory {missing} does not exist" in completed.stdout + completed.stderr
     assert "Run FAILED" in completed.stdout
+
+
+def test_run_refuses_days_that_are_not_a_range_from_the_first_day(tmp_path: Path):
+    for days in (["--day", "2018-11-05", "--last-day", "2018-11-04"], ["--day", "2018-10-31"]):
+        completed = sparkify("run", *days, SPARKIFY_HOME=str(tmp_path))
+        assert completed.returncode == 2
+        assert "are not a range of days from SPARKIFY_FIRST_DAY=2018-11-01" in completed.stderr

@@ -193,34 +193,42 @@ def of_day(table: str, row: tuple, day: Days) -> bool:
 
 def tick(settings: Settings, cursor: str | None):
     defs = build_definitions(settings)
-    sensor = defs.get_sensor_def("new_log_files")
+    [sensor] = defs.sensors
     with build_sensor_context(
         cursor=cursor, resources={"source": defs.resources["source"]}, definitions=defs
     ) as context:
         return sensor.evaluate_tick(context)
 
 
-def test_the_sensor_asks_for_each_new_or_changed_day_once_and_only_that_day_changes(
-    sample: Path, settings, warehouse: WarehouseResource
-):
-    watched = settings(SPARKIFY_SOURCE=str(sample))
-    first = tick(watched, None)
-    assert sorted(r.partition_key for r in first.run_requests) == [
-        (FIRST + timedelta(days=n)).isoformat() for n in range(DAYS)
-    ]
-    assert build_definitions(watched).resolve_job_def("sparkify_etl").execute_in_process().success
-    assert tick(watched, first.cursor).run_requests == []
+def requested(data) -> list[tuple[str, str]]:
+    return [(r.tags[RANGE_START], r.tags[RANGE_END]) for r in data.run_requests]
 
-    before = {table: contents(warehouse, table) for table in ("staging_events", "songplays")}
-    changed_day = FIRST + timedelta(days=2)
-    path = next((sample / "log_data").rglob(f"{changed_day.isoformat()}-events.json"))
+
+def rewrite(sample: Path, day: date, keep_events: int | None = None) -> None:
+    """Rewrite a day's file (keeping its first events), later than anything seen so far."""
+    path = next((sample / "log_data").rglob(f"{day.isoformat()}-events.json"))
     lines = path.read_text().splitlines()
-    path.write_text("\n".join(lines[:-5]) + "\n")  # the day's last five events are withdrawn
+    path.write_text("\n".join(lines[: keep_events or len(lines)]) + "\n")
     later = path.stat().st_mtime + 5
     os.utime(path, (later, later))
 
-    second = tick(watched, first.cursor)
-    assert [r.partition_key for r in second.run_requests] == [changed_day.isoformat()]
+
+def test_the_sensor_notes_what_is_there_then_asks_for_changed_days_and_only_they_change(
+    sample: Path, settings, warehouse: WarehouseResource
+):
+    watched = settings(SPARKIFY_SOURCE=str(sample))
+    baseline = tick(watched, None)
+    assert baseline.run_requests == [] and "baseline: 6 log files" in baseline.skip_message
+    assert build_definitions(watched).resolve_job_def("sparkify_etl").execute_in_process().success
+    assert tick(watched, baseline.cursor).run_requests == []
+
+    before = {table: contents(warehouse, table) for table in ("staging_events", "songplays")}
+    changed_day = FIRST + timedelta(days=2)
+    events = len(before["staging_events"]) // DAYS
+    rewrite(sample, changed_day, keep_events=events // 2)  # half the day's events withdrawn
+
+    second = tick(watched, baseline.cursor)
+    assert requested(second) == [(changed_day.isoformat(), changed_day.isoformat())]
     assert files_loaded(run_days(watched, changed_day)) == 1
     assert tick(watched, second.cursor).run_requests == []
 
@@ -235,8 +243,86 @@ def test_the_sensor_asks_for_each_new_or_changed_day_once_and_only_that_day_chan
         ), f"{table}: the changed day was not reloaded"
 
 
+def test_the_sensor_asks_for_consecutive_changed_days_in_one_run(sample: Path, settings):
+    watched = settings(SPARKIFY_SOURCE=str(sample))
+    baseline = tick(watched, None)
+    for n in (1, 2, 4):
+        rewrite(sample, FIRST + timedelta(days=n))
+    assert requested(tick(watched, baseline.cursor)) == [
+        ("2018-11-02", "2018-11-03"),
+        ("2018-11-05", "2018-11-05"),
+    ]
+
+
+def test_a_file_that_comes_before_its_day_is_a_partition_is_asked_for_once_it_is(
+    sample: Path, settings
+):
+    early = settings(SPARKIFY_SOURCE=str(sample), SPARKIFY_LAST_DAY="2018-11-04")
+    baseline = tick(early, None)
+    rewrite(sample, date(2018, 11, 6))  # today's file, say: 2018-11-06 is no partition yet
+    waiting = tick(early, baseline.cursor)
+    assert waiting.run_requests == []
+    later = settings(SPARKIFY_SOURCE=str(sample), SPARKIFY_LAST_DAY="2018-11-06")
+    assert requested(tick(later, waiting.cursor)) == [("2018-11-06", "2018-11-06")]
+
+
 def test_the_sensor_and_the_schedule_are_off_until_switched_on(settings):
     defs = build_definitions(settings())
-    assert defs.get_sensor_def("new_log_files").default_status.value == "STOPPED"
+    [sensor] = defs.sensors
+    assert (sensor.name, sensor.default_status.value) == ("new_log_files", "STOPPED")
     [schedule] = defs.schedules
     assert (schedule.name, schedule.default_status.value) == ("daily_load", "STOPPED")
+
+
+def test_days_loaded_at_the_same_time_by_separate_runs_all_succeed(
+    sample: Path, warehouse: WarehouseResource
+):
+    """What the sensor does when several day files arrive together: runs at once, each taking
+    its tables in turn, none failing on another's locks, index or function."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    source = RawSourceResource(location=str(sample))
+    load_catalogue(warehouse, sample)
+    with warehouse.session() as session:  # the tables exist, as after a first sparkify_etl
+        session.create(*STAGING_TABLES, *STAR_TABLES)
+
+    def load(day: date) -> None:
+        days = Days(day, day)
+        warehouse.load_staging(EVENTS, source, days=days)
+        for name in ("songplays", "time", "users"):
+            warehouse.rebuild_star(next(t for t in STAR_TABLES if t.name == name), days)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(load, [FIRST + timedelta(days=n) for n in range(4)]))
+    with warehouse.session() as session:
+        session.cursor.execute("SELECT COUNT(DISTINCT ts / 86400000) FROM staging_events")
+        assert session.cursor.fetchone() == (4,)
+
+
+def test_a_day_loaded_before_the_song_catalogue_exists_fails_saying_what_to_run_first(
+    sample: Path, settings
+):
+    job = build_definitions(settings(SPARKIFY_SOURCE=str(sample))).resolve_job_def("sparkify_daily")
+    result = job.execute_in_process(partition_key=FIRST.isoformat(), raise_on_error=False)
+    [failure] = [e for e in result.all_events if e.is_step_failure]
+    assert failure.step_key == "songplays"
+    assert "staging_songs, which does not exist yet: run sparkify_etl" in (
+        failure.step_failure_data.error.message
+    )
+
+
+def test_a_load_history_from_before_days_gets_the_day_columns(
+    warehouse: WarehouseResource, raw_files: RawFiles
+):
+    with warehouse.session() as session:
+        session.cursor.execute(
+            "CREATE TABLE load_history (load_id VARCHAR(64) PRIMARY KEY, tbl_name VARCHAR(128),"
+            " source VARCHAR(1024), status VARCHAR(16), started_at TIMESTAMP,"
+            " finished_at TIMESTAMP, files INTEGER, records_read BIGINT, rows_loaded BIGINT,"
+            " rejected BIGINT, maxerror INTEGER)"
+        )
+    source = raw_files(log_files(("2018-11-01", [event()])))
+    warehouse.load_staging(EVENTS, source, days=Days(FIRST, FIRST))
+    with warehouse.session() as session:
+        session.cursor.execute("SELECT first_day, last_day FROM load_history")
+        assert session.cursor.fetchall() == [(FIRST, FIRST)]

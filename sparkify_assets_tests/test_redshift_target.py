@@ -478,7 +478,7 @@ def test_one_day_on_redshift_copies_the_days_files_by_prefix_and_replaces_that_d
     )
     copy = copy_statement(recorder, "staging_events")
     assert copy.startswith('COPY "staging_events_incoming"')
-    assert "FROM 's3://udacity-dend/log_data/2018/11/2018-11-05-'" in copy
+    assert "FROM 's3://udacity-dend/log_data/2018/11/2018-11-05-events.json'" in copy
     statements = list(map(_without_comments, recorder.statements("staging_events")))
     assert 'DELETE FROM "staging_events" WHERE "ts" >= 1541376000000 AND "ts" < 1541462400000' in (
         statements

@@ -210,6 +210,7 @@ def test_the_sensor_finds_new_and_rewritten_day_files_in_s3_through_get_objects(
     from dagster import build_sensor_context
 
     from sparkify_assets.definitions import build_definitions
+    from sparkify_assets.jobs import RANGE_END, RANGE_START
 
     client = boto3.client("s3", endpoint_url=s3_server.endpoint_url, region_name=REGION)
     client.create_bucket(Bucket="sparkify-sensor")
@@ -226,7 +227,7 @@ def test_the_sensor_finds_new_and_rewritten_day_files_in_s3_through_get_objects(
             SPARKIFY_S3_ENDPOINT_URL=s3_server.endpoint_url,
         )
     )
-    sensor = defs.get_sensor_def("new_log_files")
+    [sensor] = defs.sensors
 
     def tick(cursor: str | None):
         with build_sensor_context(
@@ -235,12 +236,16 @@ def test_the_sensor_finds_new_and_rewritten_day_files_in_s3_through_get_objects(
             return sensor.evaluate_tick(context)
 
     put("2018-11-01", 2)
+    first = tick(None)  # the baseline
+    assert first.run_requests == [] and "baseline: 1 log files" in first.skip_message
     put("2018-11-02", 3)
-    first = tick(None)
-    assert sorted(r.partition_key for r in first.run_requests) == ["2018-11-01", "2018-11-02"]
-    assert tick(first.cursor).run_requests == []
+    second = tick(first.cursor)
+    assert [r.tags[RANGE_START] for r in second.run_requests] == ["2018-11-02"]
+    assert tick(second.cursor).run_requests == []
     put("2018-11-02", 4)  # rewritten, quite possibly within the same second
     put("2018-11-03", 1)
-    second = tick(first.cursor)
-    assert sorted(r.partition_key for r in second.run_requests) == ["2018-11-02", "2018-11-03"]
-    assert tick(second.cursor).run_requests == []
+    third = tick(second.cursor)
+    assert [(r.tags[RANGE_START], r.tags[RANGE_END]) for r in third.run_requests] == [
+        ("2018-11-02", "2018-11-03")
+    ]
+    assert tick(third.cursor).run_requests == []

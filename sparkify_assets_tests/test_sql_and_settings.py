@@ -226,3 +226,10 @@ def test_the_days_start_on_2018_11_01_and_run_through_yesterday_unless_told():
 def test_bad_days_are_refused_naming_the_variable(variables: dict[str, str], named: str):
     with pytest.raises(SettingsError, match=named):
         Settings.from_env(variables)
+
+
+def test_a_first_day_that_is_not_over_yet_is_refused_unless_a_last_day_is_set():
+    with pytest.raises(SettingsError, match="SPARKIFY_FIRST_DAY=2999-01-01 has not ended"):
+        Settings.from_env({"SPARKIFY_FIRST_DAY": "2999-01-01"})
+    told = {"SPARKIFY_FIRST_DAY": "2999-01-01", "SPARKIFY_LAST_DAY": "2999-01-02"}
+    assert Settings.from_env(told).last_day == date(2999, 1, 2)

@@ -6,11 +6,12 @@ from dagster import (
     AssetsDefinition,
     BackfillPolicy,
     DailyPartitionsDefinition,
+    Failure,
     MaterializeResult,
     asset,
 )
 
-from ..resources.warehouse import WarehouseResource
+from ..resources.warehouse import MissingUpstream, WarehouseResource
 from ..tables import STAR_TABLES, StarTable
 from ..targets import Target
 from .metadata import days_of_run, table_metadata
@@ -32,7 +33,10 @@ def _star_asset(
         backfill_policy=BackfillPolicy.single_run() if daily else None,
     )
     def build(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-        state = warehouse.rebuild_star(table, days_of_run(context, days) if daily else None)
+        try:
+            state = warehouse.rebuild_star(table, days_of_run(context, days) if daily else None)
+        except MissingUpstream as error:
+            raise Failure(description=str(error), allow_retries=False) from None
         return MaterializeResult(metadata=table_metadata(state))
 
     return build

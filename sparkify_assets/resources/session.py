@@ -9,6 +9,7 @@ from typing import Any
 
 from ..copyjson import Column
 from ..copyjson.convert import copy_text_row
+from ..partitions import Days
 from ..sql import statement
 from ..tables import META_TABLES, Table
 from ..targets import Target
@@ -64,24 +65,41 @@ class Session:
     def create_meta(self) -> None:
         """The bookkeeping tables, created or brought up to date."""
         self.create(*META_TABLES)
-        self.execute("meta/load_history.upgrade")
+        present = {column.name for column in self.columns("load_history")}
+        for column in ("first_day", "last_day"):
+            if column not in present:
+                self.execute("meta/load_history.add_column", column=column)
 
     def create(self, *tables: Table) -> None:
         for table in tables:
             self.cursor.execute(table.create_statement(self.target))
-            day_column = getattr(table, "day_column", None)
-            if day_column is not None:
-                self.execute(
-                    "common/day_index",
-                    index=f"{table.name}_{day_column.name}_day",
-                    table=table.name,
-                    column=day_column.name,
-                )
 
-    def empty_for_rewrite(self, table: str) -> None:
+    def lock_for_rewrite(self, table: Table) -> None:
+        """Lock out other writers of the table until commit, then make sure a daily table has
+        its day index. In this order: two runs that each built the index first (a share lock)
+        would then wait for each other's lock forever."""
+        self.execute("common/lock_table", table=table.name)
+        day_column = getattr(table, "day_column", None)
+        if day_column is not None:
+            self.execute(
+                "common/day_index",
+                index=f"{table.name}_{day_column.name}_day",
+                table=table.name,
+                column=day_column.name,
+            )
+
+    def empty_for_rewrite(self, table: Table) -> None:
         """Delete every row, after locking out other writers of the table until commit."""
-        self.execute("common/lock_table", table=table)
-        self.execute("common/delete_all", table=table)
+        self.lock_for_rewrite(table)
+        self.execute("common/delete_all", table=table.name)
+
+    def ensure_function(self, name: str, statement_name: str) -> None:
+        """Create or replace the function only when the server's differs from ours."""
+        text = self.sql(statement_name)
+        body = text[text.index("$$") + 2 : text.rindex("$$")]
+        row = self.fetch_one("functions/function_source", {"name": name, "schema": self.schema})
+        if row is None or row[0] != body:
+            self.cursor.execute(text)
 
     def copy_rows(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
         """Append rows with COPY FROM STDIN (PostgreSQL only)."""
@@ -104,3 +122,18 @@ class Session:
         row = self.fetch_one("common/count_rows", table=table)
         assert row is not None
         return TableState(table, row[0], self.columns(table))
+
+    def state_of(self, table: Table, days: Days | None) -> TableState:
+        """The table's shape and, for a daily table given days, the rows of those days only:
+        what a partition's `dagster/row_count` means, and a count that doesn't grow with every
+        earlier day."""
+        day_column = getattr(table, "day_column", None)
+        if days is None or days.everything or day_column is None:
+            return self.state(table.name)
+        row = self.fetch_one(
+            "common/count_rows_of_days",
+            days.parameters(day_column),
+            table=table.name,
+            column=day_column.name,
+        )
+        return TableState(table.name, row[0] if row else 0, self.columns(table.name))

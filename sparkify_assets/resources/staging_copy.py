@@ -14,7 +14,7 @@ from typing import Protocol
 import psycopg2
 
 from ..copyjson import JsonFormat, LoadError, load_json_files
-from ..partitions import Days, day_prefix, log_files_of
+from ..partitions import Days, day_file, log_files_of
 from ..tables import StagingTable
 from .session import Session
 from .source import RawSourceResource, SourceError
@@ -71,11 +71,8 @@ class EmulatedCopy:
 
     def copy(self, session: Session, request: CopyRequest) -> CopyOutcome:
         table, source = request.table, request.source
-        listed = table.prefix
-        if request.days is not None and request.days.single_day:
-            listed = day_prefix(table.prefix, request.days.first)
-        keys = _files_under_prefix(table, request.files) or source.list_keys(listed)
-        if request.days is not None:
+        keys = _files_under_prefix(table, request.files) or source.list_keys(table.prefix)
+        if request.days is not None and not request.days.everything:
             keys = _files_of_days(table, source, keys, request.days)
         json_format = JsonFormat()
         if table.jsonpaths is not None:
@@ -142,8 +139,8 @@ class RedshiftCopy:
         origin = source.uri(table.prefix)
         files = _files_under_prefix(table, request.files)
         if not files and days is not None and not days.everything:
-            if days.single_day:
-                origin = source.uri(day_prefix(table.prefix, days.first))
+            if days.single_day:  # the day's file named as log_files_of names it
+                origin = source.uri(day_file(table.prefix, days.first))
             else:  # a range of days is a list of files: Redshift reads a list from a manifest
                 files = _files_of_days(table, source, source.list_keys(table.prefix), days)
         if files:

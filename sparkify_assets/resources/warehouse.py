@@ -50,6 +50,10 @@ class WarehouseUnreachable(RuntimeError):
     """The configured warehouse refused or could not take a connection."""
 
 
+class MissingUpstream(RuntimeError):
+    """A table's INSERT … SELECT reads a table that has never been built."""
+
+
 class LoadFailed(RuntimeError):
     """A staging load rejected more records than MAXERROR allows; nothing was changed."""
 
@@ -168,10 +172,10 @@ class WarehouseResource(RedshiftClientResource):
             session.create_meta()
             session.create(table)
             if days is None:
-                session.empty_for_rewrite(table.name)
+                session.empty_for_rewrite(table)
                 into = table.name
             else:
-                session.execute("common/lock_table", table=table.name)
+                session.lock_for_rewrite(table)
                 into = f"{table.name}_incoming"
                 session.execute("staging/incoming.create", incoming=into, table=table.name)
             outcome = staging_copy.copy(
@@ -205,7 +209,8 @@ class WarehouseResource(RedshiftClientResource):
             )
             if outcome.failure is None:
                 session.execute("common/analyze", table=table.name)
-                return StagingLoad(load_id, outcome.source, outcome, session.state(table.name))
+                state = session.state_of(table, days)
+                return StagingLoad(load_id, outcome.source, outcome, state)
             first_errors = [
                 LoadError(*row)
                 for row in session.fetch_all(
@@ -226,20 +231,26 @@ class WarehouseResource(RedshiftClientResource):
         """Replace the table's rows (of `days`, for a daily table) by its INSERT … SELECT;
         readers see old or new, never half."""
         with self.session() as session:
+            missing = [name for name in table.upstream if not session.exists(name)]
+            if missing:
+                raise MissingUpstream(
+                    f"{table.name} is built from {', '.join(missing)}, which does not exist yet: "
+                    "run sparkify_etl (`sparkify run`) once before loading single days"
+                )
             session.create(table)
             parameters = None
             if table.day_column is None:
-                session.empty_for_rewrite(table.name)
+                session.empty_for_rewrite(table)
             else:
                 parameters = (days or ALL_DAYS).parameters(table.day_column)
-                session.execute("common/lock_table", table=table.name)
+                session.lock_for_rewrite(table)
                 session.execute(
                     "common/delete_days", parameters, table=table.name, column=table.day_column.name
                 )
-            session.execute("functions/repair_text")
+            session.ensure_function("f_repair_text", "functions/repair_text")
             session.execute(table.insert_sql, parameters)
             session.execute("common/analyze", table=table.name)
-            return session.state(table.name)
+            return session.state_of(table, days)
 
     def reset(self) -> list[str]:
         """Drop and recreate every table, as the seed's create_tables.py does."""

@@ -62,9 +62,10 @@ CREATE TABLE IF NOT EXISTS load_errors (
 -- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
 DISTSTYLE AUTO;
 
--- Nothing to upgrade: every Redshift load_history was created with first_day and last_day
--- (Redshift has no ADD COLUMN IF NOT EXISTS).
-SELECT 1;
+SELECT column_name, data_type, character_maximum_length, is_nullable
+FROM information_schema.columns
+WHERE table_schema = 'public' AND table_name = 'load_history'
+ORDER BY ordinal_position;
 
 -- Raw events, one row per log record. Columns follow log_json_path.json by position, as
 -- Redshift's COPY … FORMAT AS JSON '<jsonpaths>' maps them; values stay raw (cleaning is in star/).
@@ -92,10 +93,6 @@ CREATE TABLE IF NOT EXISTS staging_events (
 -- columns (repaired text), so no key would co-locate a join: spread evenly for a fast COPY.
 -- Sorted by ts, so that a day's DELETE and reads skip the blocks of other days.
 DISTSTYLE EVEN SORTKEY (ts);
-
--- Redshift has no indexes: instead of "staging_events_ts_day" on "staging_events" ("ts"), each daily table's SORTKEY
--- on its day column does this job (see <table>.distribution.redshift.sql).
-SELECT 1;
 
 -- Raw song metadata, one row per song object. Column names equal the JSON keys, as
 -- Redshift's COPY … JSON 'auto' maps them; values stay raw (cleaning is in star/).
@@ -131,10 +128,6 @@ CREATE TABLE IF NOT EXISTS songplays (
 -- join local and a merge join, and lets range filters skip blocks. song_id would skew badly
 -- (it is NULL for most plays); users, songs and artists are copied to every node instead.
 DISTSTYLE KEY DISTKEY (start_time) SORTKEY (start_time);
-
--- Redshift has no indexes: instead of "songplays_start_time_day" on "songplays" ("start_time"), each daily table's SORTKEY
--- on its day column does this job (see <table>.distribution.redshift.sql).
-SELECT 1;
 
 CREATE TABLE IF NOT EXISTS users (
     user_id    INTEGER NOT NULL PRIMARY KEY,
@@ -177,9 +170,5 @@ CREATE TABLE IF NOT EXISTS time (
 )
 -- As big as songplays and joined to it on start_time: the same distribution and sort key.
 DISTSTYLE KEY DISTKEY (start_time) SORTKEY (start_time);
-
--- Redshift has no indexes: instead of "time_start_time_day" on "time" ("start_time"), each daily table's SORTKEY
--- on its day column does this job (see <table>.distribution.redshift.sql).
-SELECT 1;
 
 COMMIT;

@@ -4,6 +4,9 @@ CREATE SCHEMA IF NOT EXISTS "public";
 
 SET search_path TO "public";
 
+SELECT COUNT(*) FROM information_schema.tables
+WHERE table_schema = 'public' AND table_name = 'staging_songs';
+
 CREATE TABLE IF NOT EXISTS songs (
     song_id   VARCHAR(32) NOT NULL PRIMARY KEY,
     title     VARCHAR(512),
@@ -20,6 +23,13 @@ LOCK "songs";
 
 -- DELETE, not TRUNCATE: TRUNCATE commits at once on Redshift, so a rebuild would not be atomic.
 DELETE FROM "songs";
+
+-- The body of a function of this schema as the server keeps it, to replace the function only
+-- when ours differs: replacing it on every run would make concurrent runs collide.
+SELECT p.prosrc
+FROM pg_proc AS p
+JOIN pg_namespace AS n ON n.oid = p.pronamespace
+WHERE p.proname = 'f_repair_text' AND n.nspname = 'public';
 
 -- The event logs hold non-ASCII text encoded more than once: UTF-8 bytes read as Latin-1 and
 -- encoded again, twice over in the real logs ('Björk' arrives as 'BjÃ\u0083Â¶rk'). Each layer of

@@ -44,9 +44,10 @@ CREATE TABLE IF NOT EXISTS load_errors (
 -- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
 DISTSTYLE AUTO;
 
--- Nothing to upgrade: every Redshift load_history was created with first_day and last_day
--- (Redshift has no ADD COLUMN IF NOT EXISTS).
-SELECT 1;
+SELECT column_name, data_type, character_maximum_length, is_nullable
+FROM information_schema.columns
+WHERE table_schema = 'public' AND table_name = 'load_history'
+ORDER BY ordinal_position;
 
 -- Raw song metadata, one row per song object. Column names equal the JSON keys, as
 -- Redshift's COPY … JSON 'auto' maps them; values stay raw (cleaning is in star/).

@@ -44,9 +44,10 @@ CREATE TABLE IF NOT EXISTS load_errors (
 -- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
 DISTSTYLE AUTO;
 
--- Nothing to upgrade: every Redshift load_history was created with first_day and last_day
--- (Redshift has no ADD COLUMN IF NOT EXISTS).
-SELECT 1;
+SELECT column_name, data_type, character_maximum_length, is_nullable
+FROM information_schema.columns
+WHERE table_schema = 'public' AND table_name = 'load_history'
+ORDER BY ordinal_position;
 
 -- Raw events, one row per log record. Columns follow log_json_path.json by position, as
 -- Redshift's COPY … FORMAT AS JSON '<jsonpaths>' maps them; values stay raw (cleaning is in star/).
@@ -75,13 +76,13 @@ CREATE TABLE IF NOT EXISTS staging_events (
 -- Sorted by ts, so that a day's DELETE and reads skip the blocks of other days.
 DISTSTYLE EVEN SORTKEY (ts);
 
--- Redshift has no indexes: instead of "staging_events_ts_day" on "staging_events" ("ts"), each daily table's SORTKEY
--- on its day column does this job (see <table>.distribution.redshift.sql).
-SELECT 1;
-
 -- Redshift's LOCK has no modes: it takes an exclusive lock until commit, so overlapping runs
 -- wait instead of failing with a serializable isolation error; readers wait too.
 LOCK "staging_events";
+
+-- Redshift has no indexes: instead of "staging_events_ts_day" on "staging_events" ("ts"), each daily table's SORTKEY
+-- on its day column does this job (see <table>.distribution.redshift.sql).
+SELECT 1;
 
 -- DELETE, not TRUNCATE: TRUNCATE commits at once on Redshift, so a rebuild would not be atomic.
 DELETE FROM "staging_events";

@@ -44,9 +44,10 @@ CREATE TABLE IF NOT EXISTS load_errors (
 -- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
 DISTSTYLE AUTO;
 
--- Nothing to upgrade: every Redshift load_history was created with first_day and last_day
--- (Redshift has no ADD COLUMN IF NOT EXISTS).
-SELECT 1;
+SELECT column_name, data_type, character_maximum_length, is_nullable
+FROM information_schema.columns
+WHERE table_schema = 'public' AND table_name = 'load_history'
+ORDER BY ordinal_position;
 
 -- Raw events, one row per log record. Columns follow log_json_path.json by position, as
 -- Redshift's COPY … FORMAT AS JSON '<jsonpaths>' maps them; values stay raw (cleaning is in star/).
@@ -75,13 +76,13 @@ CREATE TABLE IF NOT EXISTS staging_events (
 -- Sorted by ts, so that a day's DELETE and reads skip the blocks of other days.
 DISTSTYLE EVEN SORTKEY (ts);
 
--- Redshift has no indexes: instead of "staging_events_ts_day" on "staging_events" ("ts"), each daily table's SORTKEY
--- on its day column does this job (see <table>.distribution.redshift.sql).
-SELECT 1;
-
 -- Redshift's LOCK has no modes: it takes an exclusive lock until commit, so overlapping runs
 -- wait instead of failing with a serializable isolation error; readers wait too.
 LOCK "staging_events";
+
+-- Redshift has no indexes: instead of "staging_events_ts_day" on "staging_events" ("ts"), each daily table's SORTKEY
+-- on its day column does this job (see <table>.distribution.redshift.sql).
+SELECT 1;
 
 -- This session's own table that a load of some days COPYs into first, so that those days'
 -- rows in the staging table can be replaced exactly, and rows from other days set aside.
@@ -95,7 +96,7 @@ CREATE TEMP TABLE "staging_events_incoming" (LIKE "staging_events");
 --   COMPUPDATE   OFF: no compression analysis on each reload; the tables keep ENCODE AUTO
 --   STATUPDATE   OFF: the load ANALYZEs the staging table itself once its rows are in place
 COPY "staging_events_incoming"
-FROM 's3://udacity-dend/log_data/2018/11/2018-11-05-'
+FROM 's3://udacity-dend/log_data/2018/11/2018-11-05-events.json'
 IAM_ROLE 'arn:aws:iam::123456789012:role/sparkify-redshift-s3-read'
 FORMAT AS JSON 's3://udacity-dend/log_json_path.json'
 REGION 'us-west-2'
@@ -138,7 +139,7 @@ INSERT INTO load_errors (
     raw_line, raw_field_value, err_code, err_reason
 )
 SELECT
-    '00000000000040008000000000000001', '2018-11-30T12:00:00'::timestamp, 'staging_events', 's3://udacity-dend/log_data/2018/11/2018-11-05-', 0, 'ts', 'day',
+    '00000000000040008000000000000001', '2018-11-30T12:00:00'::timestamp, 'staging_events', 's3://udacity-dend/log_data/2018/11/2018-11-05-events.json', 0, 'ts', 'day',
     NULL, CAST("ts" AS VARCHAR(64)), 9001,
     CASE
         WHEN "ts" IS NULL THEN 'no ' || 'ts' || ', so the record belongs to no day'
@@ -163,7 +164,7 @@ INSERT INTO load_history (
     load_id, tbl_name, source, status, started_at, finished_at,
     files, records_read, rows_loaded, rejected, maxerror, first_day, last_day
 ) VALUES (
-    '00000000000040008000000000000001', 'staging_events', 's3://udacity-dend/log_data/2018/11/2018-11-05-', 'committed', '2018-11-30T12:00:00'::timestamp, '2018-11-30T12:00:00'::timestamp,
+    '00000000000040008000000000000001', 'staging_events', 's3://udacity-dend/log_data/2018/11/2018-11-05-events.json', 'committed', '2018-11-30T12:00:00'::timestamp, '2018-11-30T12:00:00'::timestamp,
     3, 100, 100, 0, 0,
     '2018-11-05'::date, '2018-11-05'::date
 );
@@ -173,7 +174,7 @@ INSERT INTO load_history (
 -- an incoming table, whose statistics nobody reads.)
 ANALYZE "staging_events";
 
-SELECT COUNT(*) FROM "staging_events";
+SELECT COUNT(*) FROM "staging_events" WHERE "ts" >= 1541376000000 AND "ts" < 1541462400000;
 
 SELECT column_name, data_type, character_maximum_length, is_nullable
 FROM information_schema.columns
