@@ -31,14 +31,14 @@ DAILY_ASSETS = [
 
 def etl_job(days: DailyPartitionsDefinition) -> "UnresolvedAssetJobDefinition":
     """Every asset over every day: what `dagster job execute -j sparkify_etl` builds."""
-    keys = days.get_partition_keys()
+    first, last = days.get_first_partition_key(), days.get_last_partition_key()
     return define_asset_job(
         "sparkify_etl",
         selection=AssetSelection.groups("staging", "star"),
         description=(
             "Stage every raw file and build the whole star schema (all days), with the checks."
         ),
-        tags={RANGE_START: keys[0], RANGE_END: keys[-1]} if keys else None,
+        tags={RANGE_START: first, RANGE_END: last} if first and last else None,
         # One process for the whole run: each step is a few SQL statements, so the default
         # process-per-step executor would spend more time starting Python than loading data.
         executor_def=in_process_executor,

@@ -41,11 +41,11 @@ class Days:
 
     @classmethod
     def of_range(cls, keys: PartitionKeyRange, partitions: DailyPartitionsDefinition) -> Days:
-        all_keys = partitions.get_partition_keys()
+        whole = (partitions.get_first_partition_key(), partitions.get_last_partition_key())
         return cls(
             date.fromisoformat(keys.start),
             date.fromisoformat(keys.end),
-            everything=bool(all_keys) and (keys.start, keys.end) == (all_keys[0], all_keys[-1]),
+            everything=(keys.start, keys.end) == whole,
         )
 
     @property

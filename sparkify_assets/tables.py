@@ -6,7 +6,7 @@ adding its `.sql` files and one line here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from .sql import statement
@@ -27,6 +27,9 @@ class Table:
     """A table whose DDL is `sql/<layer>/<name>.create.sql`."""
 
     name: str
+    # Daily-partitioned by this column: a day's rows are replaced by its range. Keyword-only,
+    # so that subclasses can still add fields without defaults.
+    day_column: DayColumn | None = field(default=None, kw_only=True)
     layer: ClassVar[str] = "meta"
 
     @property
@@ -49,7 +52,6 @@ class StagingTable(Table):
     prefix: str
     jsonpaths: str | None  # a key under the source, or None for JSON 'auto'
     description: str
-    day_column: DayColumn | None = None  # daily-partitioned by this column
     layer: ClassVar[str] = "staging"
 
 
@@ -60,7 +62,6 @@ class StarTable(Table):
     key: str
     upstream: tuple[str, ...]
     description: str
-    day_column: DayColumn | None = None  # daily-partitioned by this column
     layer: ClassVar[str] = "star"
 
     @property

@@ -530,14 +530,19 @@ def test_status_is_absent_before_up_and_shows_the_endpoint_after(
 # --- the command line -------------------------------------------------------------------------
 
 
-def test_the_cli_brings_a_cluster_up_shows_it_and_takes_it_down(
-    aws: boto3.Session,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-):
+@pytest.fixture
+def cli_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `sparkify cluster` reads: the password `up` needs, and no wait between polls."""
     monkeypatch.setenv("REDSHIFT_PASSWORD", PASSWORD)
     monkeypatch.setenv("SPARKIFY_CLUSTER_POLL_SECONDS", "0")
+
+
+def test_the_cli_brings_a_cluster_up_shows_it_and_takes_it_down(
+    aws: boto3.Session,
+    cli_environment: None,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+):
     config = tmp_path / "dwh.cfg"
 
     assert main(["cluster", "up", "--allow-from", "203.0.113.7", "--config", str(config)]) == 0
@@ -555,10 +560,8 @@ def test_the_cli_brings_a_cluster_up_shows_it_and_takes_it_down(
 
 
 def test_the_cli_takes_identifier_node_type_and_nodes(
-    aws: boto3.Session, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    aws: boto3.Session, cli_environment: None, tmp_path: Path
 ):
-    monkeypatch.setenv("REDSHIFT_PASSWORD", PASSWORD)
-    monkeypatch.setenv("SPARKIFY_CLUSTER_POLL_SECONDS", "0")
     arguments = ["--identifier", "etl-test", "--node-type", "ra3.large", "--nodes", "2"]
     config = ["--config", str(tmp_path / "dwh.cfg")]
     assert main(["cluster", "up", "--allow-from", CIDR, *arguments, *config]) == 0
@@ -583,12 +586,10 @@ def test_the_cli_needs_redshift_password_for_up(
 
 def test_the_cli_refuses_anywhere_without_allow_anywhere(
     aws: boto3.Session,
+    cli_environment: None,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ):
-    monkeypatch.setenv("REDSHIFT_PASSWORD", PASSWORD)
-    monkeypatch.setenv("SPARKIFY_CLUSTER_POLL_SECONDS", "0")
     config = ["--config", str(tmp_path / "dwh.cfg")]
     assert main(["cluster", "up", "--allow-from", "0.0.0.0/0", *config]) == 2
     assert "whole internet" in capsys.readouterr().err
@@ -597,13 +598,12 @@ def test_the_cli_refuses_anywhere_without_allow_anywhere(
 
 def test_an_aws_error_is_one_line_and_exit_1_without_the_password(
     aws: boto3.Session,
+    cli_environment: None,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ):
     """Even if AWS were to quote the password back, the CLI does not print it."""
-    monkeypatch.setenv("REDSHIFT_PASSWORD", PASSWORD)
-    monkeypatch.setenv("SPARKIFY_CLUSTER_POLL_SECONDS", "0")
     real_session = boto3.Session
 
     def failing_session(**kwargs: Any) -> boto3.Session:

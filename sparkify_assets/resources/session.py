@@ -74,24 +74,28 @@ class Session:
         for table in tables:
             self.cursor.execute(table.create_statement(self.target))
 
-    def lock_for_rewrite(self, table: Table) -> None:
-        """Lock out other writers of the table until commit, then make sure a daily table has
-        its day index. In this order: two runs that each built the index first (a share lock)
-        would then wait for each other's lock forever."""
+    def clear_for_rewrite(self, table: Table, days: Days | None = None) -> None:
+        """Lock out other writers of the table until commit, then delete the rows about to be
+        written again: a daily table's rows of `days`, else every row.
+
+        The lock comes before a daily table's day index is made sure of: two runs that each
+        built the index first (a share lock) would then wait for each other's lock forever.
+        """
         self.execute("common/lock_table", table=table.name)
-        day_column = getattr(table, "day_column", None)
-        if day_column is not None:
+        column = table.day_column
+        if column is not None:
             self.execute(
                 "common/day_index",
-                index=f"{table.name}_{day_column.name}_day",
+                index=f"{table.name}_{column.name}_day",
                 table=table.name,
-                column=day_column.name,
+                column=column.name,
             )
-
-    def empty_for_rewrite(self, table: Table) -> None:
-        """Delete every row, after locking out other writers of the table until commit."""
-        self.lock_for_rewrite(table)
-        self.execute("common/delete_all", table=table.name)
+        if column is None or days is None:
+            self.execute("common/delete_all", table=table.name)
+        else:
+            self.execute(
+                "common/delete_days", days.parameters(column), table=table.name, column=column.name
+            )
 
     def ensure_function(self, name: str, statement_name: str) -> None:
         """Create or replace the function only when the server's differs from ours."""
@@ -127,7 +131,7 @@ class Session:
         """The table's shape and, for a daily table given days, the rows of those days only:
         what a partition's `dagster/row_count` means, and a count that doesn't grow with every
         earlier day."""
-        day_column = getattr(table, "day_column", None)
+        day_column = table.day_column
         if days is None or days.everything or day_column is None:
             return self.state(table.name)
         row = self.fetch_one(

@@ -171,11 +171,9 @@ class WarehouseResource(RedshiftClientResource):
         with self.session() as session:
             session.create_meta()
             session.create(table)
-            if days is None:
-                session.empty_for_rewrite(table)
-                into = table.name
-            else:
-                session.lock_for_rewrite(table)
+            session.clear_for_rewrite(table, days)
+            into = table.name
+            if days is not None:
                 into = f"{table.name}_incoming"
                 session.execute("staging/incoming.create", incoming=into, table=table.name)
             outcome = staging_copy.copy(
@@ -238,15 +236,10 @@ class WarehouseResource(RedshiftClientResource):
                     "run sparkify_etl (`sparkify run`) once before loading single days"
                 )
             session.create(table)
+            session.clear_for_rewrite(table, days)
             parameters = None
-            if table.day_column is None:
-                session.empty_for_rewrite(table)
-            else:
+            if table.day_column is not None:
                 parameters = (days or ALL_DAYS).parameters(table.day_column)
-                session.lock_for_rewrite(table)
-                session.execute(
-                    "common/delete_days", parameters, table=table.name, column=table.day_column.name
-                )
             session.ensure_function("f_repair_text", "functions/repair_text")
             session.execute(table.insert_sql, parameters)
             session.execute("common/analyze", table=table.name)
@@ -283,8 +276,9 @@ def _replace_days(
     load_id: str,
     started: datetime,
 ) -> CopyOutcome:
-    """Swap the loaded days' rows for the incoming ones; set aside, as rejected, incoming rows
-    of other days (or of none), which reloading their own day would otherwise duplicate."""
+    """Put the incoming rows of the loaded days in place of theirs (deleted when the load began);
+    set aside, as rejected, incoming rows of other days (or of none), which reloading their own
+    day would otherwise duplicate."""
     assert table.day_column is not None
     column = table.day_column.name
     parameters = days.parameters(table.day_column)
@@ -292,7 +286,6 @@ def _replace_days(
         "staging/count_outside_days", parameters, incoming=incoming, column=column
     )
     set_aside = counted[0] if counted else 0
-    session.execute("common/delete_days", parameters, table=table.name, column=column)
     session.execute(
         "staging/keep_days", parameters, table=table.name, incoming=incoming, column=column
     )

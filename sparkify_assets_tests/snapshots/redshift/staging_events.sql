@@ -84,6 +84,10 @@ LOCK "staging_events";
 -- on its day column does this job (see <table>.distribution.redshift.sql).
 SELECT 1;
 
+-- A range of days' rows (low included, high excluded): a daily-partitioned table is rewritten
+-- a range of days at a time.
+DELETE FROM "staging_events" WHERE "ts" >= 1541030400000 AND "ts" < 1543622400000;
+
 -- This session's own table that a load of some days COPYs into first, so that those days'
 -- rows in the staging table can be replaced exactly, and rows from other days set aside.
 CREATE TEMP TABLE "staging_events_incoming" (LIKE "staging_events");
@@ -122,10 +126,6 @@ SELECT
 
 SELECT COUNT(*) FROM "staging_events_incoming"
 WHERE "ts" IS NULL OR "ts" < 1541030400000 OR "ts" >= 1543622400000;
-
--- A range of days' rows (low included, high excluded): a daily-partitioned table is rewritten
--- a range of days at a time.
-DELETE FROM "staging_events" WHERE "ts" >= 1541030400000 AND "ts" < 1543622400000;
 
 -- The loaded rows that belong to the days being loaded.
 INSERT INTO "staging_events"
