@@ -16,19 +16,33 @@ from .settings import Settings, SettingsError, load_settings
 if TYPE_CHECKING:
     from dagster import Definitions
 
+    from .generate import Progress
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sparkify", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    generate = commands.add_parser("generate", help="write a deterministic sample dataset")
+    generate = commands.add_parser(
+        "generate",
+        help="write a deterministic sample dataset",
+        description="Size it by --users/--songs/--days, or by --events N: about N events, from "
+        "users = N / (days x 3.08 events a user makes a day); songs then default to N/10 and days "
+        "to enough for at most 30,000 events a day (at least 30), as a day is what the generator "
+        "holds in memory. The exact counts are in ground_truth.json.",
+    )
     generate.add_argument(
         "--out", type=Path, help="default: SPARKIFY_SOURCE, else $SPARKIFY_HOME/sample"
     )
-    generate.add_argument("--users", type=int, default=100)
-    generate.add_argument("--songs", type=int, default=1000)
-    generate.add_argument("--days", type=int, default=30)
+    size = generate.add_mutually_exclusive_group()
+    size.add_argument("--events", type=int, help="about this many events (sets the users)")
+    size.add_argument("--users", type=int, help="default 100")
+    generate.add_argument("--songs", type=int, help="default 1000, or events/10 with --events")
+    generate.add_argument("--days", type=int, help="default 30, or more with --events")
     generate.add_argument("--seed", type=int, default=42)
+    generate.add_argument(
+        "--workers", type=int, help="processes (default: one per CPU for a large dataset)"
+    )
 
     run = commands.add_parser(
         "run",
@@ -44,6 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     commands.add_parser("summary", help="print every table's row count")
+    verify = commands.add_parser(
+        "verify",
+        help="compare the warehouse with the ground truth `generate` wrote beside the data",
+    )
+    verify.add_argument("--truth", type=Path, help="the generated data (default SPARKIFY_SOURCE)")
     commands.add_parser("stop", help="stop the embedded PostgreSQL (it keeps running otherwise)")
     _add_cluster_commands(commands)
 
@@ -55,11 +74,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as error:
         parser.exit(2, f"sparkify: {error}\n")
     if args.command == "generate":
+        users, songs, days = _generate_size(args.events, args.users, args.songs, args.days)
         return _generate(
-            args.out or Path(settings.source), args.users, args.songs, args.days, args.seed
+            args.out or Path(settings.source), users, songs, days, args.seed, args.workers
         )
     if args.command == "run":
         return _run(settings, args.job, args.day, args.last_day)
+    if args.command == "verify":
+        return _verify(args.truth or Path(settings.source))
     if args.command == "stop":
         from .resources.embedded import stop_embedded_postgres
 
@@ -153,16 +175,65 @@ def _cluster_action(args: argparse.Namespace, password: str) -> int:
     return 0
 
 
-def _generate(out: Path, users: int, songs: int, days: int, seed: int) -> int:
+def _generate_size(
+    events: int | None, users: int | None, songs: int | None, days: int | None
+) -> tuple[int, int, int]:
+    """(users, songs, days) from the options: --events sets the users and the other defaults."""
+    if events is None:
+        return users or 100, songs or 1000, days or 30
+    from .generate import days_for_events, users_for_events
+
+    days = days or days_for_events(events)
+    return users_for_events(events, days), songs or max(1000, events // 10), days
+
+
+def _generate(
+    out: Path, users: int, songs: int, days: int, seed: int, workers: int | None = None
+) -> int:
     from .generate import generate
 
     started = time.monotonic()
-    truth = generate(out, users=users, songs=songs, days=days, seed=seed)
+    try:
+        truth = generate(
+            out,
+            users=users,
+            songs=songs,
+            days=days,
+            seed=seed,
+            workers=workers,
+            progress=_ProgressLine(songs, days),
+        )
+    except (ValueError, FileExistsError) as error:
+        print(f"sparkify: {error}", file=sys.stderr)
+        return 2
     print(
         f"Wrote {truth.events:,} events in {truth.log_files} log files and {truth.song_files:,} "
         f"song files to {out} in {time.monotonic() - started:.1f} s"
     )
     return 0
+
+
+class _ProgressLine:
+    """Shows a long generation's progress every couple of seconds, on stderr so that stdout
+    keeps only the summary; a small dataset is done before the first line is due."""
+
+    EVERY = 2.0  # seconds
+
+    def __init__(self, songs: int, days: int) -> None:
+        self.songs, self.days, self.shown = songs, days, 0.0
+
+    def __call__(self, progress: Progress) -> None:
+        if progress.elapsed - self.shown < self.EVERY:
+            return
+        self.shown = progress.elapsed
+        left = progress.elapsed * (1 - progress.done) / max(progress.done, 1e-9)
+        print(
+            f"  {progress.song_files:,}/{self.songs:,} song files, {progress.log_files:,}/"
+            f"{self.days:,} log files, {progress.events:,} events "
+            f"({progress.events / progress.elapsed:,.0f}/s), about {left:,.0f} s left",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _run(settings: Settings, job_name: str, day: date | None, last_day: date | None) -> int:
@@ -241,6 +312,41 @@ def _days_in_the_files(defs: Definitions) -> dict[str, str]:
         if partitions is not None and partitions.has_partition_key(key)
     )
     return {RANGE_START: days[0], RANGE_END: days[-1]} if days else {}
+
+
+def _verify(data: Path) -> int:
+    import psycopg2
+
+    from .definitions import defs
+    from .generate import load_ground_truth
+    from .truth import differences
+
+    if str(data).startswith("s3:"):
+        print("sparkify: verify reads a local ground truth: pass --truth DIR", file=sys.stderr)
+        return 2
+    try:
+        truth = load_ground_truth(data)
+    except OSError as error:
+        print(f"sparkify: no ground truth in {data} ({error.strerror})", file=sys.stderr)
+        return 2
+    except (TypeError, ValueError):
+        print(
+            f"sparkify: the ground truth in {data} is not one this version writes: run "
+            "`sparkify generate` again",
+            file=sys.stderr,
+        )
+        return 2
+    warehouse = defs.resources["warehouse"].process_config_and_initialize()
+    try:
+        with warehouse.session() as session:
+            found = differences(session, truth)
+    except psycopg2.errors.UndefinedTable as error:
+        print(f"sparkify: {error.diag.message_primary}: run `sparkify run` first", file=sys.stderr)
+        return 2
+    for line in found:
+        print(f"  {line}")
+    print(f"The warehouse {'differs from' if found else 'matches'} the ground truth of {data}.")
+    return 1 if found else 0
 
 
 def _print_tables() -> None:

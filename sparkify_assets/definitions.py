@@ -49,6 +49,7 @@ def _warehouse(settings: Settings) -> WarehouseResource:
         "home": str(settings.home),
         "schema_name": settings.schema,
         "maxerror": settings.maxerror,
+        "truncate_columns": settings.truncate_columns,
     }
     if settings.redshift is None:
         return WarehouseResource(

@@ -34,6 +34,8 @@ REDSHIFT_VARIABLES = (
     "SPARKIFY_IAM_ROLE_ARN",
 )
 _IAM_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
+# A bucket (legacy names included), then any printable ASCII but a quote or a backslash.
+_S3_URI = re.compile(r"s3://[A-Za-z0-9._-]{3,63}(/[!-&(-\[\]-~]*)?")
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
 
 
@@ -70,6 +72,7 @@ class Settings:
     warehouse_url_set: bool
     schema: str
     maxerror: int
+    truncate_columns: bool  # Redshift's TRUNCATECOLUMNS for staging loads
     min_match_share: float
     s3_endpoint_url: str | None
     s3_unsigned: bool
@@ -113,6 +116,7 @@ class Settings:
             warehouse_url_set=bool(environ.get("SPARKIFY_WAREHOUSE_URL")),
             schema=schema,
             maxerror=_number(environ, "SPARKIFY_MAXERROR", "0", int, 0, REDSHIFT_MAXERROR_LIMIT),
+            truncate_columns=_flag(environ, "SPARKIFY_TRUNCATECOLUMNS"),
             min_match_share=_number(environ, "SPARKIFY_MIN_MATCH_SHARE", "0.02", float, 0, 1),
             s3_endpoint_url=environ.get("SPARKIFY_S3_ENDPOINT_URL") or None,
             s3_unsigned=_flag(environ, "SPARKIFY_S3_UNSIGNED"),
@@ -155,16 +159,32 @@ def _redshift_settings(environ: Mapping[str, str]) -> RedshiftSettings:
             "SPARKIFY_TARGET=redshift needs SPARKIFY_SOURCE=s3://bucket/prefix: Redshift's COPY "
             "reads the raw files from S3 (e.g. s3://udacity-dend)"
         )
+    _s3_uri(environ, "SPARKIFY_SOURCE")
     cluster_region = _region(environ, "SPARKIFY_REGION", "us-west-2")
-    manifests = environ.get("SPARKIFY_MANIFEST_LOCATION") or None
-    if manifests is not None and not manifests.startswith("s3://"):
-        raise SettingsError(f"SPARKIFY_MANIFEST_LOCATION={manifests!r} must be an s3:// URI")
+    manifests = (
+        _s3_uri(environ, "SPARKIFY_MANIFEST_LOCATION")
+        if environ.get("SPARKIFY_MANIFEST_LOCATION")
+        else None
+    )
     _number(environ, "REDSHIFT_PORT", "5439", int, 1, 65535)
     return RedshiftSettings(
         port_is_set=bool(environ.get("REDSHIFT_PORT")),
         source_region=_region(environ, "SPARKIFY_SOURCE_REGION", cluster_region),
         manifest_location=manifests,
     )
+
+
+def _s3_uri(environ: Mapping[str, str], name: str) -> str:
+    """An s3:// URI that reaches Redshift's COPY. It is a bound parameter there; it is also
+    refused here if it holds a quote, a backslash, a space or a control character, so that no
+    driver's quoting rules ever matter."""
+    uri = environ.get(name) or ""
+    if not _S3_URI.fullmatch(uri):
+        raise SettingsError(
+            f"{name}={uri!r} must be s3://bucket/prefix: a bucket name, then printable ASCII "
+            "without quotes, backslashes or spaces"
+        )
+    return uri
 
 
 def _date(environ: Mapping[str, str], name: str, default: str) -> date | None:

@@ -86,3 +86,27 @@ def test_run_refuses_days_that_are_not_a_range_from_the_first_day(tmp_path: Path
         completed = sparkify("run", *days, SPARKIFY_HOME=str(tmp_path))
         assert completed.returncode == 2
         assert "are not a range of days from SPARKIFY_FIRST_DAY=2018-11-01" in completed.stderr
+
+
+def test_verify_says_whether_the_warehouse_matches_the_ground_truth(
+    sample, postgres_home: Path, schema: str, warehouse
+):
+    location, _ = sample
+    variables = {
+        "SPARKIFY_HOME": str(postgres_home),
+        "SPARKIFY_SCHEMA": schema,
+        "SPARKIFY_SOURCE": str(location),
+        "SPARKIFY_LAST_DAY": "2018-12-31",
+    }
+    assert sparkify("run", **variables).returncode == 0
+    matching = sparkify("verify", **variables)
+    assert matching.returncode == 0, matching.stdout + matching.stderr
+    assert "matches the ground truth" in matching.stdout
+
+    with warehouse.session() as session:
+        session.cursor.execute("DELETE FROM users WHERE user_id = (SELECT MIN(user_id) FROM users)")
+    differing = sparkify("verify", **variables)
+    assert differing.returncode == 1
+    assert (
+        "users: expected" in differing.stdout and "latest_level: 1 keys differ" in differing.stdout
+    )

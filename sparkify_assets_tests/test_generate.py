@@ -5,14 +5,27 @@ from __future__ import annotations
 import datetime
 import itertools
 import json
+import os
 import re
+import subprocess
+import sys
+import tracemalloc
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sparkify_assets.generate import GroundTruth, generate, load_ground_truth
+from sparkify_assets import generate as generate_module
+from sparkify_assets import generate as generator
+from sparkify_assets.cli import _ProgressLine
+from sparkify_assets.generate import (
+    GroundTruth,
+    Progress,
+    generate,
+    load_ground_truth,
+    users_for_events,
+)
 
 LOG_KEYS = [
     "artist", "auth", "firstName", "gender", "itemInSession", "lastName", "length", "level",
@@ -26,6 +39,7 @@ SONG_KEYS = [
 SMALL = {"users": 12, "songs": 60, "days": 4}
 LOG_FILE = re.compile(r"log_data/(\d{4})/(\d{2})/(\d{4})-(\d{2})-(\d{2})-events\.json")
 SONG_FILE = re.compile(r"song_data/([A-Z])/([A-Z])/([A-Z])/(TR[A-Z0-9]{16})\.json")
+SPARKIFY = str(Path(sys.executable).parent / "sparkify")
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -59,12 +73,22 @@ def repair(text: str) -> str:
     return text
 
 
+def real_style(value: Any) -> str:
+    """How the real files serialise: compact, ASCII with \\u escapes, every `/` as `\\/`."""
+    return json.dumps(value, separators=(",", ":")).replace("/", "\\/")
+
+
 def plays_of(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [e for e in events if e["page"] == "NextSong" and e["userId"]]
 
 
-def song_triples(songs: list[dict[str, Any]]) -> set[tuple[str, str, float]]:
-    return {(str(s["title"]), str(s["artist_name"]), s["duration"]) for s in songs}
+def identity(song: dict[str, Any]) -> tuple[str, str, float]:
+    """What a play must equal to match the song: title, artist name (as text) and duration."""
+    return str(song["title"]), str(song["artist_name"]), song["duration"]
+
+
+def play_key(play: dict[str, Any]) -> tuple[str, str, float]:
+    return repair(play["song"]), repair(play["artist"]), play["length"]
 
 
 def utc_day(ts: int) -> str:
@@ -87,10 +111,21 @@ def songs(dataset: tuple[Path, GroundTruth]) -> list[dict[str, Any]]:
     return read_songs(dataset[0])
 
 
+# --- determinism and layout ---------------------------------------------------------------------
+
+
 def test_same_arguments_give_byte_identical_trees(tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
     assert generate(first, seed=7, **SMALL) == generate(second, seed=7, **SMALL)
     assert tree(first) == tree(second)
+
+
+def test_the_number_of_worker_processes_changes_no_byte(tmp_path: Path) -> None:
+    size = {"users": 40, "songs": 300, "days": 6, "seed": 3}
+    alone = generate(tmp_path / "one", workers=1, **size)
+    shared = generate(tmp_path / "two", workers=2, **size)
+    assert alone == shared
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
 
 
 def test_another_seed_gives_other_data(tmp_path: Path) -> None:
@@ -135,6 +170,17 @@ def test_files_have_no_trailing_newline_and_are_ascii(dataset: tuple[Path, Groun
         assert raw.isascii(), path
 
 
+def test_every_line_and_song_file_is_byte_for_byte_the_real_serialisation(
+    dataset: tuple[Path, GroundTruth],
+) -> None:
+    for path in log_files(dataset[0]):
+        for line in path.read_text(encoding="ascii").split("\n"):
+            assert line == real_style(json.loads(line))
+    for path in song_files(dataset[0]):
+        text = path.read_text(encoding="ascii")
+        assert text == real_style(json.loads(text))
+
+
 def test_log_lines_are_compact_json_in_the_real_key_order(
     dataset: tuple[Path, GroundTruth],
 ) -> None:
@@ -153,13 +199,24 @@ def test_log_lines_are_compact_json_in_the_real_key_order(
 def test_song_files_hold_one_object_in_the_real_key_order(
     songs: list[dict[str, Any]],
 ) -> None:
-    assert len({s["song_id"] for s in songs}) == len(songs)
     for song in songs:
         assert list(song) == SONG_KEYS
         assert re.fullmatch(r"AR[A-Z0-9]{16}", song["artist_id"])
         assert re.fullmatch(r"SO[A-Z0-9]{16}", song["song_id"])
         assert song["num_songs"] == 1
         assert type(song["duration"]) is float
+
+
+def test_ids_are_unique_and_an_artist_id_names_one_artist(
+    dataset: tuple[Path, GroundTruth], songs: list[dict[str, Any]]
+) -> None:
+    assert len({s["song_id"] for s in songs}) == len(songs)
+    tracks = [path.stem for path in song_files(dataset[0])]
+    assert len(set(tracks)) == len(tracks) == dataset[1].song_files
+    places = defaultdict(set)
+    for song in songs:
+        places[song["artist_id"]].add((song["artist_latitude"], song["artist_longitude"]))
+    assert all(len(coordinates) == 1 for coordinates in places.values())
 
 
 def test_each_day_file_is_in_ts_order_within_its_utc_day(
@@ -172,6 +229,9 @@ def test_each_day_file_is_in_ts_order_within_its_utc_day(
         assert {utc_day(ts) for ts in stamps} == {day}
 
 
+# --- the ground truth, recomputed from the files ------------------------------------------------
+
+
 def test_ground_truth_matches_the_written_files(
     dataset: tuple[Path, GroundTruth],
     events: list[dict[str, Any]],
@@ -179,9 +239,12 @@ def test_ground_truth_matches_the_written_files(
 ) -> None:
     root, truth = dataset
     plays = plays_of(events)
-    triples = song_triples(songs)
-    pairs = {(title, artist) for title, artist, _ in triples}
-    keys = [(repair(p["song"]), repair(p["artist"]), p["length"]) for p in plays]
+    # The warehouse's rule: a play matches the song with its identity, the smallest id on ties.
+    song_of: dict[tuple[str, str, float], str] = {}
+    for song in sorted(songs, key=lambda s: s["song_id"], reverse=True):
+        song_of[identity(song)] = song["song_id"]
+    pairs = {(title, artist) for title, artist, _ in song_of}
+    keys = [play_key(p) for p in plays]
     latest = {}
     for event in sorted(events, key=lambda e: (e["ts"], e["itemInSession"])):
         if event["userId"]:
@@ -189,8 +252,8 @@ def test_ground_truth_matches_the_written_files(
     assert truth.events == len(events)
     assert truth.logged_out_events == sum(1 for e in events if not e["userId"])
     assert truth.nextsong_plays == len(plays)
-    assert truth.matched_plays == sum(1 for key in keys if key in triples)
-    assert truth.near_miss_plays == sum(1 for k in keys if k not in triples and k[:2] in pairs)
+    assert truth.matched_plays == sum(1 for key in keys if key in song_of)
+    assert truth.near_miss_plays == sum(1 for k in keys if k not in song_of and k[:2] in pairs)
     assert truth.users == len({e["userId"] for e in events if e["userId"]})
     assert truth.songs == truth.song_files == len(songs) == len(song_files(root))
     assert truth.artists == len({s["artist_id"] for s in songs})
@@ -198,8 +261,33 @@ def test_ground_truth_matches_the_written_files(
     assert truth.distinct_start_times == len({p["ts"] for p in plays})
     assert truth.plays_per_day == dict(Counter(utc_day(p["ts"]) for p in plays))
     assert truth.latest_level == latest
+    assert truth.plays_per_song == dict(Counter(song_of[k] for k in keys if k in song_of))
     assert truth.log_files == len(log_files(root)) == 30
     assert load_ground_truth(root) == truth
+
+
+def test_plays_per_song_names_songs_that_exist_and_adds_up_to_the_matched_plays(
+    dataset: tuple[Path, GroundTruth], songs: list[dict[str, Any]]
+) -> None:
+    truth = dataset[1]
+    assert set(truth.plays_per_song) <= {s["song_id"] for s in songs}
+    assert all(plays > 0 for plays in truth.plays_per_song.values())
+    assert sum(truth.plays_per_song.values()) == truth.matched_plays
+    assert max(truth.plays_per_song.values()) > 3  # some songs are hits
+
+
+def test_ground_truth_holds_at_a_larger_size_from_two_workers(tmp_path: Path) -> None:
+    truth = generate(tmp_path, users=400, songs=3000, days=8, seed=11, workers=2)
+    events, songs = read_events(tmp_path), read_songs(tmp_path)
+    song_of = {identity(song): song["song_id"] for song in songs}
+    keys = [play_key(p) for p in plays_of(events)]
+    assert truth.events == len(events) > 8000
+    assert truth.matched_plays == sum(1 for key in keys if key in song_of)
+    assert truth.plays_per_song == dict(Counter(song_of[k] for k in keys if k in song_of))
+    assert truth.distinct_start_times == len({p["ts"] for p in plays_of(events)})
+
+
+# --- the traps of the real data -----------------------------------------------------------------
 
 
 def test_size_and_page_mix_resemble_the_real_logs(
@@ -278,7 +366,7 @@ def test_some_titles_and_artist_names_are_json_numbers_and_played_as_text(
     assert any(type(s["title"]) is float for s in numeric)
     assert any(type(s["artist_name"]) is int for s in songs)
     played = {(p["song"], p["artist"], p["length"]) for p in plays_of(events)}
-    assert any((str(s["title"]), str(s["artist_name"]), s["duration"]) in played for s in numeric)
+    assert any(identity(s) in played for s in numeric)
 
 
 def test_songs_have_year_zero_null_coordinates_and_empty_locations(
@@ -314,12 +402,31 @@ def test_levels_change_including_paid_free_paid(events: list[dict[str, Any]]) ->
 def test_plays_match_miss_or_match_title_and_artist_with_another_length(
     events: list[dict[str, Any]], songs: list[dict[str, Any]], dataset: tuple[Path, GroundTruth]
 ) -> None:
-    triples = song_triples(songs)
-    pairs = {(title, artist) for title, artist, _ in triples}
-    keys = [(repair(p["song"]), repair(p["artist"]), p["length"]) for p in plays_of(events)]
+    identities = {identity(s) for s in songs}
+    pairs = {(title, artist) for title, artist, _ in identities}
+    keys = [play_key(p) for p in plays_of(events)]
     assert dataset[1].matched_plays > 0
-    assert any(k not in triples and k[:2] in pairs for k in keys)
+    assert any(k not in identities and k[:2] in pairs for k in keys)
     assert any(k[:2] not in pairs for k in keys)
+
+
+def test_a_play_names_at_most_one_song_by_construction(
+    events: list[dict[str, Any]], songs: list[dict[str, Any]]
+) -> None:
+    """Durations are distinct, so (title, artist, duration) is one song; a play with another
+    length hits no song's duration; a song missing from song_data has an artist no file has."""
+    durations = {s["duration"] for s in songs}
+    assert len(durations) == len(songs)
+    identities = {identity(s) for s in songs}
+    pairs = {(title, artist) for title, artist, _ in identities}
+    artists = {artist for _, artist, _ in identities}
+    for title, artist, length in map(play_key, plays_of(events)):
+        if (title, artist, length) in identities:
+            continue
+        if (title, artist) in pairs:
+            assert length not in durations
+        else:
+            assert artist not in artists
 
 
 def test_some_plays_share_a_ts(dataset: tuple[Path, GroundTruth]) -> None:
@@ -334,6 +441,76 @@ def test_sessions_number_their_items_from_zero(events: list[dict[str, Any]]) -> 
         sessions[event["sessionId"]].append(event["itemInSession"])
     for items in sessions.values():
         assert items == list(range(len(items)))
+
+
+# --- size, memory and the command ---------------------------------------------------------------
+
+
+def test_users_for_events_gets_close_to_the_events_asked_for(tmp_path: Path) -> None:
+    days = 6
+    truth = generate(tmp_path, users=users_for_events(20_000, days), songs=200, days=days)
+    assert 0.9 * 20_000 < truth.events < 1.1 * 20_000
+
+
+def test_memory_while_writing_does_not_grow_with_songs_or_events(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The old generator kept ~1 KB a song and ~60 bytes a play. Now a song costs a few bytes
+    (plus, up to 26² names, its directory's): 4x the songs and events must stay within 100 KiB.
+    The caches of what plays print are bounded by construction; made tiny here, they don't
+    hide anything else that would grow."""
+    monkeypatch.setattr(generator, "_PLAYED_CACHE", 64)
+
+    def peak_while_writing(name: str, **size: int) -> int:
+        peaks: list[int] = []
+        tracemalloc.start()
+        try:
+            generate(
+                tmp_path / name,
+                workers=1,
+                progress=lambda _: peaks.append(tracemalloc.get_traced_memory()[1]),
+                **size,
+            )
+        finally:
+            tracemalloc.stop()
+        return peaks[-1]
+
+    peak_while_writing("warm-up", users=20, songs=100, days=2)  # first-call allocations
+    base = peak_while_writing("base", users=20, songs=400, days=5)
+    bigger = peak_while_writing("bigger", users=20, songs=1600, days=20)
+    assert bigger - base < 100 * 1024, (base, bigger)
+
+
+def test_the_command_sizes_a_dataset_by_events(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    completed = subprocess.run(
+        [SPARKIFY, "generate", "--out", str(out), "--events", "6000", "--days", "4"],
+        env={**os.environ, "SPARKIFY_HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    truth = load_ground_truth(out)
+    assert 0.8 * 6000 < truth.events < 1.2 * 6000
+    assert (truth.log_files, truth.song_files) == (4, 1000)  # songs: at least 1000
+    assert f"Wrote {truth.events:,} events" in completed.stdout
+
+
+def test_progress_shows_every_couple_of_seconds_with_rate_and_time_left(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    show = _ProgressLine(songs=1000, days=10)
+    show(Progress(song_files=100, log_files=1, events=500, elapsed=1.0, done=0.1))
+    assert capsys.readouterr().err == ""  # a small dataset is done before the first line
+    show(Progress(song_files=500, log_files=5, events=20_000, elapsed=2.5, done=0.5))
+    show(Progress(song_files=600, log_files=6, events=24_000, elapsed=3.0, done=0.6))
+    assert capsys.readouterr().err == (
+        "  500/1,000 song files, 5/10 log files, 20,000 events (8,000/s), about 2 s left\n"
+    )
+
+
+# --- where it writes ----------------------------------------------------------------------------
 
 
 def test_refuses_a_foreign_non_empty_directory(tmp_path: Path) -> None:
@@ -359,6 +536,24 @@ def test_rewrites_its_own_previous_output(tmp_path: Path) -> None:
     fresh = tmp_path.parent / f"{tmp_path.name}-fresh"
     generate(fresh, seed=2, users=5, songs=20, days=2)
     assert tree(tmp_path) == tree(fresh)
+
+
+def test_an_interrupted_run_leaves_no_ground_truth_that_would_describe_other_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate(tmp_path, seed=1, **SMALL)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(generate_module, "_run_tasks", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        generate(tmp_path, seed=2, **SMALL)
+    assert not (tmp_path / "ground_truth.json").exists()
+    monkeypatch.undo()
+    truth = generate(tmp_path, seed=2, **SMALL)  # still ours to rewrite
+    assert load_ground_truth(tmp_path) == truth
+    assert not (tmp_path / ".generating").exists()
 
 
 def test_rejects_sizes_too_small_for_the_traps(tmp_path: Path) -> None:

@@ -471,6 +471,7 @@ def test_copy_names_the_sources_region_which_may_differ_from_the_clusters(record
 
 
 def test_one_day_on_redshift_copies_the_days_files_by_prefix_and_replaces_that_day(recorder):
+    recorder.rows_of_no_day = 2  # a neighbouring day's events in the file: set aside
     job = build_definitions(Settings.from_env(os.environ)).resolve_job_def("sparkify_daily")
     assert job.execute_in_process(partition_key="2018-11-05").success
     assert_matches_snapshot(
@@ -520,3 +521,54 @@ def test_a_range_of_days_on_redshift_is_one_copy_of_a_manifest_of_those_days_fil
     ]
     copies = [t for t in map(_without_comments, recorder.statements()) if t.startswith("COPY")]
     assert len(copies) == 1 and copies[0].rstrip().endswith("MANIFEST")
+
+
+def test_the_source_reaches_copy_as_quoted_literals_only(recorder, monkeypatch):
+    source = "s3://udacity-dend/odd(prefix)!*.-_"
+    monkeypatch.setenv("SPARKIFY_SOURCE", source)
+    assert run("sparkify_etl").success
+    for step in ("staging_events", "staging_songs"):
+        [copy] = sqlglot.parse(copy_statement(recorder, step), read="redshift")
+        assert isinstance(copy, exp.Copy)
+        literals = [literal.this for literal in copy.find_all(exp.Literal) if literal.is_string]
+        assert any(text.startswith(f"{source}/") for text in literals), literals
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SPARKIFY_SOURCE", "s3://udacity-dend/x'; DROP TABLE users; --"),
+        ("SPARKIFY_SOURCE", "s3://udacity-dend/back\\slash"),
+        ("SPARKIFY_MANIFEST_LOCATION", "s3://bucket/m' IAM_ROLE 'arn:aws:iam::1:role/other"),
+        ("SPARKIFY_IAM_ROLE_ARN", "arn:aws:iam::123456789012:role/x' MAXERROR 100000 --"),
+        ("SPARKIFY_SOURCE_REGION", "us-west-2' DELETE FROM users --"),
+        ("SPARKIFY_SCHEMA", 'public"; DROP SCHEMA public CASCADE; --'),
+    ],
+)
+def test_a_crafted_value_is_refused_before_any_connection(recorder, monkeypatch, variable, value):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError, match=variable):
+        Settings.from_env(os.environ)
+
+
+def test_truncatecolumns_is_added_to_the_copy_only_when_asked_for(recorder, monkeypatch):
+    assert run("sparkify_etl").success
+    assert "TRUNCATECOLUMNS" not in copy_statement(recorder, "staging_events")
+    monkeypatch.setenv("SPARKIFY_TRUNCATECOLUMNS", "true")
+    recorder.log.clear()
+    assert run("sparkify_etl").success
+    for step in ("staging_events", "staging_songs"):
+        assert copy_statement(recorder, step).rstrip().endswith("TRUNCATECOLUMNS")
+
+
+def test_a_load_of_every_day_sets_rows_of_no_day_aside_from_the_table_itself(recorder):
+    recorder.rows_of_no_day = 3
+    assert run("sparkify_etl").success
+    statements = list(map(_without_comments, recorder.statements("staging_events")))
+    copy = next(i for i, text in enumerate(statements) if text.startswith("COPY"))
+    after = statements[copy:]
+    assert after[0].startswith('COPY "staging_events"\n')
+    reject = next(i for i, text in enumerate(after) if "INSERT INTO load_errors" in text)
+    assert 'FROM "staging_events"' in after[reject]
+    assert after[reject + 1].startswith('DELETE FROM "staging_events"\nWHERE "ts" IS NULL OR')
+    assert not any("_incoming" in text for text in statements)

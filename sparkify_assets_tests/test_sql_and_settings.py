@@ -22,6 +22,7 @@ KNOWN_PLACEHOLDERS = {
     "parent",
     "parent_key",
     "incoming",
+    "loaded",
     "index",
 }
 SQL_FILES = sorted(SQL_DIR.rglob("*.sql"))

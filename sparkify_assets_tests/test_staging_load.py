@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sparkify_assets.resources.source import RawSourceResource, SourceError
+from sparkify_assets.resources.staging_copy import EmulatedCopy
 from sparkify_assets.resources.warehouse import LoadFailed, WarehouseResource
 from sparkify_assets.tables import STAGING_TABLES
 
@@ -206,7 +207,7 @@ def test_two_loads_of_one_table_at_once_never_double_it(
 ):
     source = raw_files(log_files(("2018-11-01", [event(itemInSession=n) for n in range(50)])))
     warehouse.load_staging(EVENTS, source)  # the schema and tables exist before the race
-    original_open = RawSourceResource.open
+    original_copy = EmulatedCopy.copy
     failures: list[BaseException] = []
 
     def load() -> None:
@@ -215,11 +216,11 @@ def test_two_loads_of_one_table_at_once_never_double_it(
         except BaseException as error:
             failures.append(error)
 
-    def slow_open(self, key):
+    def slow_copy(self, session, request):
         time.sleep(0.3)  # keep both loads inside their transactions at the same time
-        return original_open(self, key)
+        return original_copy(self, session, request)
 
-    monkeypatch.setattr(RawSourceResource, "open", slow_open)
+    monkeypatch.setattr(EmulatedCopy, "copy", slow_copy)
     loads = [threading.Thread(target=load) for _ in "ab"]
     for load in loads:
         load.start()

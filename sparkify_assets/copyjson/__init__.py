@@ -1,9 +1,11 @@
 """The local stand-in for Redshift's `COPY … FORMAT AS JSON`: same mapping, same conversions,
 same record of rejected rows, streamed into PostgreSQL with `COPY FROM STDIN`."""
 
+from .batches import JsonFormat, LoadError
 from .convert import Column
-from .loader import JsonFormat, LoadError, LoadResult, load_json_files
+from .loader import LoadResult, load_json_files
 from .mapping import JsonPathsError
+from .parallel import LocalFiles, RemoteFiles, UnreadableFile
 
 __all__ = [
     "Column",
@@ -11,5 +13,8 @@ __all__ = [
     "JsonPathsError",
     "LoadError",
     "LoadResult",
+    "LocalFiles",
+    "RemoteFiles",
+    "UnreadableFile",
     "load_json_files",
 ]

@@ -54,9 +54,11 @@ class Column:
     max_length: int | None = None
 
 
-def converter_for(column: Column) -> Converter:
+def converter_for(column: Column, truncate_columns: bool = False) -> Converter:
+    """How a JSON value becomes the column's COPY text; `truncate_columns` is Redshift's
+    TRUNCATECOLUMNS: text too long for its VARCHAR is cut to fit instead of rejected."""
     if column.data_type in _TEXT_TYPES:
-        return _text_converter(column.max_length)
+        return _text_converter(column.max_length, truncate_columns)
     if column.data_type in _INTEGER_RANGES:
         return _integer_converter(column.data_type, *_INTEGER_RANGES[column.data_type])
     if column.data_type in _FLOAT_TYPES:
@@ -67,6 +69,70 @@ def converter_for(column: Column) -> Converter:
         f"column {column.name} has type {column.data_type}, which the local COPY emulation "
         "does not load; use a text, integer, float or boolean column in staging"
     )
+
+
+def fast_converter_for(column: Column, truncate_columns: bool = False) -> Converter:
+    """`converter_for`, with a shortcut for the value shapes that fill most rows.
+
+    The shortcut only accepts values the full rule would pass through unchanged (a short enough
+    string, an in-range int, a float); everything else goes to the full rule, so the rules stay
+    in one place. Text is passed through unescaped: use it only for records whose raw line can't
+    hold a backslash, tab, line break or NUL once decoded (see `needs_escaping`).
+    """
+    convert = converter_for(column, truncate_columns)
+    if column.data_type in _TEXT_TYPES:
+        limit = column.max_length or 1 << 62
+        fits = limit // 4  # any string this short fits: UTF-8 takes 4 bytes per character at most
+
+        def text(value: Any) -> str:
+            # isascii() costs nothing (CPython keeps a flag), and ASCII takes 1 byte a character.
+            if type(value) is str and (
+                len(value) <= fits or (len(value) <= limit and value.isascii())
+            ):
+                return value
+            return NULL if value is None else convert(value)
+
+        return text
+    if column.data_type in _INTEGER_RANGES:
+        low, high = _INTEGER_RANGES[column.data_type]
+        digits = len(str(high)) - 1  # a string of this many ASCII digits is always in range
+
+        def integer(value: Any) -> str:
+            if type(value) is int and low <= value <= high:
+                return str(value)
+            if type(value) is str and _is_plain_count(value, digits):
+                return value
+            return NULL if value is None else convert(value)
+
+        return integer
+    if column.data_type in _FLOAT_TYPES:
+
+        def floating(value: Any) -> str:
+            # orjson never yields NaN or infinity: a float here is always finite.
+            return repr(value) if type(value) is float else convert(value)
+
+        return floating
+    return convert
+
+
+def _is_plain_count(text: str, digits: int) -> bool:
+    """ASCII digits, at most `digits` of them, no leading zero: the text int() would print."""
+    return (
+        0 < len(text) <= digits
+        and text.isascii()
+        and text.isdigit()
+        and (text[0] != "0" or len(text) == 1)
+    )
+
+
+# A JSON escape that decodes to a backslash, tab, line break or control character (NUL among
+# them): a record without one needs no COPY escaping in any of its strings.
+_ESCAPE_IN_JSON = re.compile(rb"\\(?:[\\tnrbf]|u00[01]|u005[cC])")
+
+
+def needs_escaping(raw_record: bytes) -> bool:
+    """Whether a valid JSON record's strings may need COPY escaping (or hold a NUL)."""
+    return _ESCAPE_IN_JSON.search(raw_record) is not None
 
 
 def _as_text(value: Any) -> str:
@@ -80,7 +146,7 @@ def _as_text(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def _text_converter(max_length: int | None) -> Converter:
+def _text_converter(max_length: int | None, truncate: bool) -> Converter:
     def convert(value: Any) -> str:
         if value is None:
             return NULL
@@ -88,11 +154,15 @@ def _text_converter(max_length: int | None) -> Converter:
         if "\x00" in text:
             raise ConversionError(ERR_INVALID_CHARACTER, "NUL character (U+0000) in text")
         if max_length is not None and len(text) * 4 > max_length:
-            size = len(text.encode("utf-8"))
-            if size > max_length:
+            encoded = text.encode("utf-8")
+            if len(encoded) > max_length and truncate:
+                # Whole characters only: a cut inside one would leave invalid UTF-8.
+                text = encoded[:max_length].decode("utf-8", errors="ignore")
+            elif len(encoded) > max_length:
                 raise ConversionError(
                     ERR_TOO_LONG,
-                    f"string length exceeds DDL length: {size:,} bytes for VARCHAR({max_length})",
+                    f"string length exceeds DDL length: {len(encoded):,} bytes for "
+                    f"VARCHAR({max_length}) (SPARKIFY_TRUNCATECOLUMNS=true would cut it to fit)",
                 )
         return text.translate(_COPY_ESCAPES)
 

@@ -75,6 +75,13 @@ def jsonpaths_getters(
     return [_getter(steps) for steps in steps_per_column]
 
 
+def single_keys(steps_per_column: Sequence[list[str | int]]) -> list[str] | None:
+    """The object keys, when every path is just one key: the whole record is read in one go."""
+    if all(len(steps) == 1 and isinstance(steps[0], str) for steps in steps_per_column):
+        return [str(steps[0]) for steps in steps_per_column]
+    return None
+
+
 def auto_getters(columns: Sequence[str]) -> list[Getter]:
     return [_getter([column]) for column in columns]
 

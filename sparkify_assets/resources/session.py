@@ -35,6 +35,7 @@ class Session:
     def prepare(self) -> None:
         """Make the schema exist and be the search path. SET is transactional: call this at the
         start of every transaction."""
+        self.lock_creation()
         self.execute("common/create_schema", schema=self.schema)
         self.execute("common/set_search_path", schema=self.schema)
 
@@ -62,21 +63,35 @@ class Session:
         self.execute(name, params, **identifiers)
         return self.cursor.fetchone()
 
+    def lock_creation(self, table: str | None = None, changing: bool = False) -> None:
+        """Wait for any other run creating objects in this schema, and make the next one wait
+        until this transaction ends, while the schema or `table` is missing or when `changing`
+        an object: two runs creating one object at once would fail one of them."""
+        self.execute(
+            "common/lock_creation", {"schema": self.schema, "table": table, "changing": changing}
+        )
+
     def create_meta(self) -> None:
         """The bookkeeping tables, created or brought up to date."""
         self.create(*META_TABLES)
-        present = {column.name for column in self.columns("load_history")}
-        for column in ("first_day", "last_day"):
-            if column not in present:
+
+        def missing() -> list[str]:
+            present = {column.name for column in self.columns("load_history")}
+            return [column for column in ("first_day", "last_day") if column not in present]
+
+        if missing():
+            self.lock_creation(changing=True)
+            for column in missing():  # again: another run may have added them meanwhile
                 self.execute("meta/load_history.add_column", column=column)
 
     def create(self, *tables: Table) -> None:
         for table in tables:
+            self.lock_creation(table.name)
             self.cursor.execute(table.create_statement(self.target))
 
     def clear_for_rewrite(self, table: Table, days: Days | None = None) -> None:
         """Lock out other writers of the table until commit, then delete the rows about to be
-        written again: a daily table's rows of `days`, else every row.
+        written again: a daily table's rows of `days`, else (or for every day) every row.
 
         The lock comes before a daily table's day index is made sure of: two runs that each
         built the index first (a share lock) would then wait for each other's lock forever.
@@ -90,7 +105,7 @@ class Session:
                 table=table.name,
                 column=column.name,
             )
-        if column is None or days is None:
+        if column is None or days is None or days.everything:
             self.execute("common/delete_all", table=table.name)
         else:
             self.execute(
@@ -101,9 +116,15 @@ class Session:
         """Create or replace the function only when the server's differs from ours."""
         text = self.sql(statement_name)
         body = text[text.index("$$") + 2 : text.rindex("$$")]
-        row = self.fetch_one("functions/function_source", {"name": name, "schema": self.schema})
-        if row is None or row[0] != body:
-            self.cursor.execute(text)
+
+        def differs() -> bool:
+            row = self.fetch_one("functions/function_source", {"name": name, "schema": self.schema})
+            return row is None or row[0] != body
+
+        if differs():
+            self.lock_creation(changing=True)
+            if differs():  # again: another run may have replaced it meanwhile
+                self.cursor.execute(text)
 
     def copy_rows(self, table: str, rows: Sequence[Sequence[Any]]) -> None:
         """Append rows with COPY FROM STDIN (PostgreSQL only)."""

@@ -13,7 +13,14 @@ from typing import Protocol
 
 import psycopg2
 
-from ..copyjson import JsonFormat, LoadError, load_json_files
+from ..copyjson import (
+    JsonFormat,
+    LoadError,
+    LocalFiles,
+    RemoteFiles,
+    UnreadableFile,
+    load_json_files,
+)
 from ..partitions import Days, day_file, log_files_of
 from ..tables import StagingTable
 from .session import Session
@@ -34,6 +41,7 @@ class CopyRequest:
     files: Sequence[str] | None  # keys under the source; None means every file under the prefix
     days: Days | None  # only the files of these days (by their names)
     maxerror: int
+    truncate_columns: bool  # Redshift's TRUNCATECOLUMNS: cut text to fit its column
     load_id: str
     report: Report
 
@@ -66,7 +74,7 @@ class StagingCopy(Protocol):
 class EmulatedCopy:
     """The local target: read the files here, as Redshift would, and stream the rows in."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int | None) -> None:
         self.workers = workers
 
     def copy(self, session: Session, request: CopyRequest) -> CopyOutcome:
@@ -74,20 +82,24 @@ class EmulatedCopy:
         keys = _files_under_prefix(table, request.files) or source.list_keys(table.prefix)
         if request.days is not None and not request.days.everything:
             keys = _files_of_days(table, source, keys, request.days)
-        json_format = JsonFormat()
+        json_format = JsonFormat(truncate_columns=request.truncate_columns)
         if table.jsonpaths is not None:
-            json_format = JsonFormat(table.jsonpaths, source.read(table.jsonpaths))
-        result = load_json_files(
-            session.cursor,
-            session.sql("common/copy_from_stdin", table=request.into),
-            session.columns(table.name),
-            keys,
-            source.open,
-            json_format,
-            request.maxerror,
-            self.workers,
-            request.report,
-        )
+            json_format = JsonFormat(
+                table.jsonpaths, source.read(table.jsonpaths), request.truncate_columns
+            )
+        try:
+            result = load_json_files(
+                session.cursor,
+                session.sql("common/copy_from_stdin", table=request.into),
+                session.columns(table.name),
+                keys,
+                self._reader(source),
+                json_format,
+                request.maxerror,
+                request.report,
+            )
+        except UnreadableFile as error:
+            raise SourceError(str(error)) from None
         if result.exceeded_maxerror:
             session.begin_again()
         return CopyOutcome(
@@ -100,6 +112,12 @@ class EmulatedCopy:
             seconds=result.seconds,
             rejected_records=result.errors,
         )
+
+    def _reader(self, source: RawSourceResource) -> LocalFiles | RemoteFiles:
+        workers = {} if self.workers is None else {"workers": self.workers}
+        if source.is_s3:
+            return RemoteFiles(source.open, **workers)
+        return LocalFiles(source.local_root(), **workers)
 
     def record_rejections(
         self, session: Session, outcome: CopyOutcome, load_id: str, started: datetime, table: str
@@ -146,6 +164,8 @@ class RedshiftCopy:
         if files:
             origin = self._write_manifest(source, table, files, request.load_id)
             copy_sql = f"{copy_sql.rstrip()}\n{session.sql('staging/copy_json.manifest')}"
+        if request.truncate_columns:
+            copy_sql = f"{copy_sql.rstrip()}\n{session.sql('staging/copy_json.truncatecolumns')}"
         request.report(f"Redshift COPY into {table.name} from {origin} started")
         started = time.monotonic()
         try:

@@ -26,7 +26,7 @@ from pydantic import Field
 
 from ..copyjson import LoadError
 from ..partitions import ALL_DAYS, Days
-from ..sql import quote_identifier
+from ..sql import quote_identifier, statement
 from ..tables import ALL_TABLES, STAGING_TABLES, STAR_TABLES, StagingTable, StarTable
 from ..targets import Target
 from .embedded import embedded_postgres_dsn
@@ -86,7 +86,17 @@ class WarehouseResource(RedshiftClientResource):
     maxerror: int = Field(
         default=0, ge=0, description="Rejected records a load tolerates (Redshift's MAXERROR)."
     )
-    load_workers: int = Field(default=4, ge=1, description="Files read at once (local loads).")
+    truncate_columns: bool = Field(
+        default=False,
+        description="Cut text too long for its column instead of rejecting the record "
+        "(Redshift's TRUNCATECOLUMNS).",
+    )
+    load_workers: int | None = Field(
+        default=None,
+        ge=1,
+        description="Local loads: processes converting local files (default one per core), or "
+        "threads reading an S3 source (default 8).",
+    )
     iam_role_arn: str | None = Field(
         default=None, description="IAM role Redshift's COPY reads S3 with (SPARKIFY_IAM_ROLE_ARN)."
     )
@@ -109,11 +119,15 @@ class WarehouseResource(RedshiftClientResource):
                 f"Redshift at {self.host}:{self.port} as {self.user}",
             )
         if self.warehouse_url:
-            return self._connect_with_secret(
+            connection = self._connect_with_secret(
                 lambda: psycopg2.connect(self.warehouse_url, application_name="sparkify"),
                 "the PostgreSQL in SPARKIFY_WAREHOUSE_URL",
             )
-        return psycopg2.connect(embedded_postgres_dsn(Path(self.home)), application_name="sparkify")
+        else:
+            dsn = embedded_postgres_dsn(Path(self.home))
+            connection = psycopg2.connect(dsn, application_name="sparkify")
+        _check_client_alive(connection)
+        return connection
 
     @staticmethod
     def _connect_with_secret(connect: Callable[[], Any], where: str) -> Any:
@@ -173,19 +187,27 @@ class WarehouseResource(RedshiftClientResource):
             session.create(table)
             session.clear_for_rewrite(table, days)
             into = table.name
-            if days is not None:
+            if days is not None and not days.everything:
                 into = f"{table.name}_incoming"
                 session.execute("staging/incoming.create", incoming=into, table=table.name)
             outcome = staging_copy.copy(
                 session,
                 CopyRequest(
-                    table, into, source, files, days, self.maxerror, load_id, report or _quiet
+                    table,
+                    into,
+                    source,
+                    files,
+                    days,
+                    self.maxerror,
+                    self.truncate_columns,
+                    load_id,
+                    report or _quiet,
                 ),
             )
             if outcome.failure is not None:
                 session.create_meta()  # rolled back with the load if it made them
             elif days is not None:
-                outcome = _replace_days(session, table, into, days, outcome, load_id, started)
+                outcome = _keep_days(session, table, into, days, outcome, load_id, started)
             staging_copy.record_rejections(session, outcome, load_id, started, table.name)
             session.execute(
                 "meta/load_history.insert",
@@ -236,11 +258,11 @@ class WarehouseResource(RedshiftClientResource):
                     "run sparkify_etl (`sparkify run`) once before loading single days"
                 )
             session.create(table)
+            session.ensure_function("f_repair_text", "functions/repair_text")
             session.clear_for_rewrite(table, days)
             parameters = None
             if table.day_column is not None:
                 parameters = (days or ALL_DAYS).parameters(table.day_column)
-            session.ensure_function("f_repair_text", "functions/repair_text")
             session.execute(table.insert_sql, parameters)
             session.execute("common/analyze", table=table.name)
             return session.state_of(table, days)
@@ -248,11 +270,26 @@ class WarehouseResource(RedshiftClientResource):
     def reset(self) -> list[str]:
         """Drop and recreate every table, as the seed's create_tables.py does."""
         with self.session() as session:
+            session.lock_creation(changing=True)  # before the tables' locks, as everywhere
             for table in reversed(ALL_TABLES):
                 session.execute("common/drop_table", table=table.name)
             session.create_meta()
             session.create(*STAGING_TABLES, *STAR_TABLES)
         return [table.name for table in ALL_TABLES]
+
+
+def _check_client_alive(connection: Any) -> None:
+    """Have PostgreSQL (14 and later) check every second that the client is still there: a run
+    killed mid-statement would otherwise keep its locks until that statement ended. A server
+    that refuses the setting (one behind a pooler, say) simply goes without."""
+    if connection.server_version < 140000:
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(statement("common/check_client_alive", Target.LOCAL))
+        connection.commit()
+    except psycopg2.Error:
+        connection.rollback()
 
 
 def _quiet(message: str) -> None:
@@ -267,42 +304,54 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _replace_days(
+def _keep_days(
     session: Session,
     table: StagingTable,
-    incoming: str,
+    loaded_into: str,
     days: Days,
     outcome: CopyOutcome,
     load_id: str,
     started: datetime,
 ) -> CopyOutcome:
-    """Put the incoming rows of the loaded days in place of theirs (deleted when the load began);
-    set aside, as rejected, incoming rows of other days (or of none), which reloading their own
-    day would otherwise duplicate."""
+    """Keep the loaded rows of the loaded days; set aside, as rejected, rows of other days (or
+    of none), which reloading their own day would otherwise duplicate.
+
+    A load of some days went into its own `loaded_into` table, whose rows of those days are
+    added to the table (their old rows were deleted when the load began). A load of every day
+    went straight into the emptied table, so only the few rows of no day leave it: that saves
+    copying every row a second time.
+    """
     assert table.day_column is not None
     column = table.day_column.name
     parameters = days.parameters(table.day_column)
     counted = session.fetch_one(
-        "staging/count_outside_days", parameters, incoming=incoming, column=column
+        "staging/count_outside_days", parameters, loaded=loaded_into, column=column
     )
     set_aside = counted[0] if counted else 0
-    session.execute(
-        "staging/keep_days", parameters, table=table.name, incoming=incoming, column=column
-    )
-    session.execute(
-        "staging/reject_outside_days",
-        {
-            **parameters,
-            "load_id": load_id,
-            "starttime": started,
-            "tbl_name": table.name,
-            "filename": outcome.source,
-            "colname": column,
-            "days": str(days),
-        },
-        incoming=incoming,
-        column=column,
-    )
+    if set_aside:
+        session.execute(
+            "staging/reject_outside_days",
+            {
+                **parameters,
+                "load_id": load_id,
+                "starttime": started,
+                "tbl_name": table.name,
+                "filename": outcome.source,
+                "colname": column,
+                "days": str(days),
+            },
+            loaded=loaded_into,
+            column=column,
+        )
+    if loaded_into == table.name:
+        if set_aside:
+            session.execute(
+                "staging/delete_outside_days", parameters, table=table.name, column=column
+            )
+    else:
+        session.execute(
+            "staging/keep_days", parameters, table=table.name, incoming=loaded_into, column=column
+        )
     return replace(outcome, rows_loaded=outcome.rows_loaded - set_aside, set_aside=set_aside)
 
 

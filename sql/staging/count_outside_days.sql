@@ -1,2 +1,2 @@
-SELECT COUNT(*) FROM {incoming}
+SELECT COUNT(*) FROM {loaded}
 WHERE {column} IS NULL OR {column} < %(low)s OR {column} >= %(high)s

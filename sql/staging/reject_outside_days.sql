@@ -12,5 +12,5 @@ SELECT
         WHEN {column} IS NULL THEN 'no ' || %(colname)s || ', so the record belongs to no day'
         ELSE %(colname)s || ' is outside the days loaded (' || %(days)s || ')'
     END
-FROM {incoming}
+FROM {loaded}
 WHERE {column} IS NULL OR {column} < %(low)s OR {column} >= %(high)s

@@ -1,22 +1,23 @@
 -- One row per NextSong event with a user, of the days being built (ts from low_ms, before
--- high_ms). The same event staged twice (same user, session and item in session) is one play. A play is matched to the song whose title, artist name and
--- duration equal the event's, compared after repairing the logs' double-encoded UTF-8; the
--- smallest song_id wins when several songs share that identity, so a play never fans out.
+-- high_ms). The same event staged twice (same user, session and item in session) is one play.
+-- A play is matched to the song whose title, artist name and duration equal the event's,
+-- compared after repairing the logs' double-encoded UTF-8; the smallest song_id wins when
+-- several songs share that identity, so a play never fans out.
 INSERT INTO songplays (
     songplay_id, start_time, user_id, level, song_id, artist_id, session_id, location, user_agent
 )
-WITH plays AS (
+WITH staged_plays AS (
     SELECT
         user_id,
         session_id,
         item_in_session,
         ts,
         level,
-        f_repair_text(song)       AS song,
-        f_repair_text(artist)     AS artist,
+        song,
+        artist,
         length,
-        f_repair_text(location)   AS location,
-        f_repair_text(user_agent) AS user_agent,
+        location,
+        user_agent,
         ROW_NUMBER() OVER (
             PARTITION BY user_id, session_id, item_in_session
             ORDER BY ts, song, artist, length, level, location, user_agent
@@ -27,6 +28,20 @@ WITH plays AS (
       AND session_id IS NOT NULL
       AND item_in_session IS NOT NULL
       AND ts >= %(low_ms)s AND ts < %(high_ms)s
+),
+plays AS (
+    SELECT * FROM staged_plays WHERE copy_number = 1
+),
+-- Repairing text is most of this build's cost, and plays repeat the same songs, artists,
+-- places and browsers: each distinct text is repaired once, then looked up.
+repaired AS (
+    SELECT damaged, f_repair_text(damaged) AS text
+    FROM (
+        SELECT song AS damaged FROM plays
+        UNION SELECT artist FROM plays
+        UNION SELECT location FROM plays
+        UNION SELECT user_agent FROM plays
+    ) AS texts
 ),
 song_identities AS (
     SELECT title, artist_name, duration, MIN(song_id) AS song_id
@@ -50,15 +65,18 @@ SELECT
     i.song_id,
     a.artist_id,
     p.session_id,
-    p.location,
+    place.text,
     CASE
-        WHEN LENGTH(p.user_agent) >= 2 AND LEFT(p.user_agent, 1) = '"' AND RIGHT(p.user_agent, 1) = '"'
-            THEN SUBSTRING(p.user_agent, 2, LENGTH(p.user_agent) - 2)
-        ELSE p.user_agent
+        WHEN LENGTH(browser.text) >= 2 AND LEFT(browser.text, 1) = '"' AND RIGHT(browser.text, 1) = '"'
+            THEN SUBSTRING(browser.text, 2, LENGTH(browser.text) - 2)
+        ELSE browser.text
     END
 FROM plays AS p
+LEFT JOIN repaired AS title ON title.damaged = p.song
+LEFT JOIN repaired AS artist ON artist.damaged = p.artist
+LEFT JOIN repaired AS place ON place.damaged = p.location
+LEFT JOIN repaired AS browser ON browser.damaged = p.user_agent
 LEFT JOIN song_identities AS i
-    ON i.title = p.song AND i.artist_name = p.artist AND i.duration = p.length
+    ON i.title = title.text AND i.artist_name = artist.text AND i.duration = p.length
 LEFT JOIN song_artists AS a
     ON a.song_id = i.song_id
-WHERE p.copy_number = 1

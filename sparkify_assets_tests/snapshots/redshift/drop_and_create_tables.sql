@@ -1,8 +1,18 @@
 -- connection 22: a transaction begins
 
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
 CREATE SCHEMA IF NOT EXISTS "public";
 
 SET search_path TO "public";
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
 
 DROP TABLE IF EXISTS "time";
 
@@ -21,6 +31,11 @@ DROP TABLE IF EXISTS "staging_events";
 DROP TABLE IF EXISTS "load_errors";
 
 DROP TABLE IF EXISTS "load_history";
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
 
 -- One row per load attempt of a staging table, committed or failed, with the counts that must
 -- reconcile: rows_loaded + rejected = records_read. Only status = 'committed' rows are in the
@@ -44,6 +59,11 @@ CREATE TABLE IF NOT EXISTS load_history (
 -- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
 DISTSTYLE AUTO;
 
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
 -- Every record a load rejected, shaped like Redshift's STL_LOAD_ERRORS so that the same
 -- queries and checks read it on both targets. A file-level problem (an empty file) has line 0.
 CREATE TABLE IF NOT EXISTS load_errors (
@@ -66,6 +86,11 @@ SELECT column_name, data_type, character_maximum_length, is_nullable
 FROM information_schema.columns
 WHERE table_schema = 'public' AND table_name = 'load_history'
 ORDER BY ordinal_position;
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
 
 -- Raw events, one row per log record. Columns follow log_json_path.json by position, as
 -- Redshift's COPY … FORMAT AS JSON '<jsonpaths>' maps them; values stay raw (cleaning is in star/).
@@ -94,6 +119,11 @@ CREATE TABLE IF NOT EXISTS staging_events (
 -- Sorted by ts, so that a day's DELETE and reads skip the blocks of other days.
 DISTSTYLE EVEN SORTKEY (ts);
 
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
 -- Raw song metadata, one row per song object. Column names equal the JSON keys, as
 -- Redshift's COPY … JSON 'auto' maps them; values stay raw (cleaning is in star/).
 CREATE TABLE IF NOT EXISTS staging_songs (
@@ -112,6 +142,11 @@ CREATE TABLE IF NOT EXISTS staging_songs (
 -- matched to songs: a copy on every node saves redistributing the events for that join.
 DISTSTYLE ALL;
 
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
 CREATE TABLE IF NOT EXISTS songplays (
     songplay_id CHAR(32)     NOT NULL PRIMARY KEY,
     start_time  TIMESTAMP    NOT NULL,
@@ -129,6 +164,11 @@ CREATE TABLE IF NOT EXISTS songplays (
 -- (it is NULL for most plays); users, songs and artists are copied to every node instead.
 DISTSTYLE KEY DISTKEY (start_time) SORTKEY (start_time);
 
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
 CREATE TABLE IF NOT EXISTS users (
     user_id    INTEGER NOT NULL PRIMARY KEY,
     first_name VARCHAR(256),
@@ -138,6 +178,11 @@ CREATE TABLE IF NOT EXISTS users (
 )
 -- A dimension small enough to copy to every node, so joining songplays to it never moves rows.
 DISTSTYLE ALL SORTKEY (user_id);
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
 
 CREATE TABLE IF NOT EXISTS songs (
     song_id   VARCHAR(32) NOT NULL PRIMARY KEY,
@@ -149,6 +194,11 @@ CREATE TABLE IF NOT EXISTS songs (
 -- A dimension small enough to copy to every node, so joining songplays to it never moves rows.
 DISTSTYLE ALL SORTKEY (song_id);
 
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
 CREATE TABLE IF NOT EXISTS artists (
     artist_id VARCHAR(32) NOT NULL PRIMARY KEY,
     name      VARCHAR(512),
@@ -158,6 +208,11 @@ CREATE TABLE IF NOT EXISTS artists (
 )
 -- A dimension small enough to copy to every node, so joining songplays to it never moves rows.
 DISTSTYLE ALL SORTKEY (artist_id);
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
 
 CREATE TABLE IF NOT EXISTS time (
     start_time TIMESTAMP NOT NULL PRIMARY KEY,

@@ -1,11 +1,21 @@
 -- connection 19: a transaction begins
 
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
 CREATE SCHEMA IF NOT EXISTS "public";
 
 SET search_path TO "public";
 
 SELECT COUNT(*) FROM information_schema.tables
 WHERE table_schema = 'public' AND table_name = 'songplays';
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
 
 CREATE TABLE IF NOT EXISTS time (
     start_time TIMESTAMP NOT NULL PRIMARY KEY,
@@ -19,17 +29,17 @@ CREATE TABLE IF NOT EXISTS time (
 -- As big as songplays and joined to it on start_time: the same distribution and sort key.
 DISTSTYLE KEY DISTKEY (start_time) SORTKEY (start_time);
 
--- Redshift's LOCK has no modes: it takes an exclusive lock until commit, so overlapping runs
--- wait instead of failing with a serializable isolation error; readers wait too.
-LOCK "time";
+-- The body of a function of this schema as the server keeps it, to replace the function only
+-- when ours differs: replacing it on every run would make concurrent runs collide.
+SELECT p.prosrc
+FROM pg_proc AS p
+JOIN pg_namespace AS n ON n.oid = p.pronamespace
+WHERE p.proname = 'f_repair_text' AND n.nspname = 'public';
 
--- Redshift has no indexes: instead of "time_start_time_day" on "time" ("start_time"), each daily table's SORTKEY
--- on its day column does this job (see <table>.distribution.redshift.sql).
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
 SELECT 1;
-
--- A range of days' rows (low included, high excluded): a daily-partitioned table is rewritten
--- a range of days at a time.
-DELETE FROM "time" WHERE "start_time" >= '2018-11-01T00:00:00'::timestamp AND "start_time" < '2018-12-01T00:00:00'::timestamp;
 
 -- The body of a function of this schema as the server keeps it, to replace the function only
 -- when ours differs: replacing it on every run would make concurrent runs collide.
@@ -54,6 +64,17 @@ IMMUTABLE AS $$
     REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE($1, 'â', '‐'), 'â', '‑'), 'â', '‒'), 'â', '–'), 'â', '—'), 'â', '―'), 'â', '‖'), 'â', '‗'), 'â', '‘'), 'â', '’'), 'â', '‚'), 'â', '‛'), 'â', '“'), 'â', '”'), 'â', '„'), 'â', '‟'), 'â ', '†'), 'â¡', '‡'), 'â¢', '•'), 'â£', '‣'), 'â¤', '․'), 'â¥', '‥'), 'â¦', '…'), 'â§', '‧'), 'â°', '‰'), 'â±', '‱'), 'â²', '′'), 'â³', '″'), 'â´', '‴'), 'âµ', '‵'), 'â¶', '‶'), 'â·', '‷'), 'â¸', '‸'), 'â¹', '‹'), 'âº', '›'), 'â»', '※'), 'â¼', '‼'), 'â½', '‽'), 'â¾', '‾'), 'â¬', '€'), 'â¢', '™'), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â ', ' '), 'Â¡', '¡'), 'Â¢', '¢'), 'Â£', '£'), 'Â¤', '¤'), 'Â¥', '¥'), 'Â¦', '¦'), 'Â§', '§'), 'Â¨', '¨'), 'Â©', '©'), 'Âª', 'ª'), 'Â«', '«'), 'Â¬', '¬'), 'Â­', '­'), 'Â®', '®'), 'Â¯', '¯'), 'Â°', '°'), 'Â±', '±'), 'Â²', '²'), 'Â³', '³'), 'Â´', '´'), 'Âµ', 'µ'), 'Â¶', '¶'), 'Â·', '·'), 'Â¸', '¸'), 'Â¹', '¹'), 'Âº', 'º'), 'Â»', '»'), 'Â¼', '¼'), 'Â½', '½'), 'Â¾', '¾'), 'Â¿', '¿'), 'Ã', 'À'), 'Ã', 'Á'), 'Ã', 'Â'), 'Ã', 'Ã'), 'Ã', 'Ä'), 'Ã', 'Å'), 'Ã', 'Æ'), 'Ã', 'Ç'), 'Ã', 'È'), 'Ã', 'É'), 'Ã', 'Ê'), 'Ã', 'Ë'), 'Ã', 'Ì'), 'Ã', 'Í'), 'Ã', 'Î'), 'Ã', 'Ï'), 'Ã', 'Ð'), 'Ã', 'Ñ'), 'Ã', 'Ò'), 'Ã', 'Ó'), 'Ã', 'Ô'), 'Ã', 'Õ'), 'Ã', 'Ö'), 'Ã', '×'), 'Ã', 'Ø'), 'Ã', 'Ù'), 'Ã', 'Ú'), 'Ã', 'Û'), 'Ã', 'Ü'), 'Ã', 'Ý'), 'Ã', 'Þ'), 'Ã', 'ß'), 'Ã ', 'à'), 'Ã¡', 'á'), 'Ã¢', 'â'), 'Ã£', 'ã'), 'Ã¤', 'ä'), 'Ã¥', 'å'), 'Ã¦', 'æ'), 'Ã§', 'ç'), 'Ã¨', 'è'), 'Ã©', 'é'), 'Ãª', 'ê'), 'Ã«', 'ë'), 'Ã¬', 'ì'), 'Ã­', 'í'), 'Ã®', 'î'), 'Ã¯', 'ï'), 'Ã°', 'ð'), 'Ã±', 'ñ'), 'Ã²', 'ò'), 'Ã³', 'ó'), 'Ã´', 'ô'), 'Ãµ', 'õ'), 'Ã¶', 'ö'), 'Ã·', '÷'), 'Ã¸', 'ø'), 'Ã¹', 'ù'), 'Ãº', 'ú'), 'Ã»', 'û'), 'Ã¼', 'ü'), 'Ã½', 'ý'), 'Ã¾', 'þ'), 'Ã¿', 'ÿ'), 'â', '‐'), 'â', '‑'), 'â', '‒'), 'â', '–'), 'â', '—'), 'â', '―'), 'â', '‖'), 'â', '‗'), 'â', '‘'), 'â', '’'), 'â', '‚'), 'â', '‛'), 'â', '“'), 'â', '”'), 'â', '„'), 'â', '‟'), 'â ', '†'), 'â¡', '‡'), 'â¢', '•'), 'â£', '‣'), 'â¤', '․'), 'â¥', '‥'), 'â¦', '…'), 'â§', '‧'), 'â°', '‰'), 'â±', '‱'), 'â²', '′'), 'â³', '″'), 'â´', '‴'), 'âµ', '‵'), 'â¶', '‶'), 'â·', '‷'), 'â¸', '‸'), 'â¹', '‹'), 'âº', '›'), 'â»', '※'), 'â¼', '‼'), 'â½', '‽'), 'â¾', '‾'), 'â¬', '€'), 'â¢', '™'), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â', ''), 'Â ', ' '), 'Â¡', '¡'), 'Â¢', '¢'), 'Â£', '£'), 'Â¤', '¤'), 'Â¥', '¥'), 'Â¦', '¦'), 'Â§', '§'), 'Â¨', '¨'), 'Â©', '©'), 'Âª', 'ª'), 'Â«', '«'), 'Â¬', '¬'), 'Â­', '­'), 'Â®', '®'), 'Â¯', '¯'), 'Â°', '°'), 'Â±', '±'), 'Â²', '²'), 'Â³', '³'), 'Â´', '´'), 'Âµ', 'µ'), 'Â¶', '¶'), 'Â·', '·'), 'Â¸', '¸'), 'Â¹', '¹'), 'Âº', 'º'), 'Â»', '»'), 'Â¼', '¼'), 'Â½', '½'), 'Â¾', '¾'), 'Â¿', '¿'), 'Ã', 'À'), 'Ã', 'Á'), 'Ã', 'Â'), 'Ã', 'Ã'), 'Ã', 'Ä'), 'Ã', 'Å'), 'Ã', 'Æ'), 'Ã', 'Ç'), 'Ã', 'È'), 'Ã', 'É'), 'Ã', 'Ê'), 'Ã', 'Ë'), 'Ã', 'Ì'), 'Ã', 'Í'), 'Ã', 'Î'), 'Ã', 'Ï'), 'Ã', 'Ð'), 'Ã', 'Ñ'), 'Ã', 'Ò'), 'Ã', 'Ó'), 'Ã', 'Ô'), 'Ã', 'Õ'), 'Ã', 'Ö'), 'Ã', '×'), 'Ã', 'Ø'), 'Ã', 'Ù'), 'Ã', 'Ú'), 'Ã', 'Û'), 'Ã', 'Ü'), 'Ã', 'Ý'), 'Ã', 'Þ'), 'Ã', 'ß'), 'Ã ', 'à'), 'Ã¡', 'á'), 'Ã¢', 'â'), 'Ã£', 'ã'), 'Ã¤', 'ä'), 'Ã¥', 'å'), 'Ã¦', 'æ'), 'Ã§', 'ç'), 'Ã¨', 'è'), 'Ã©', 'é'), 'Ãª', 'ê'), 'Ã«', 'ë'), 'Ã¬', 'ì'), 'Ã­', 'í'), 'Ã®', 'î'), 'Ã¯', 'ï'), 'Ã°', 'ð'), 'Ã±', 'ñ'), 'Ã²', 'ò'), 'Ã³', 'ó'), 'Ã´', 'ô'), 'Ãµ', 'õ'), 'Ã¶', 'ö'), 'Ã·', '÷'), 'Ã¸', 'ø'), 'Ã¹', 'ù'), 'Ãº', 'ú'), 'Ã»', 'û'), 'Ã¼', 'ü'), 'Ã½', 'ý'), 'Ã¾', 'þ'), 'Ã¿', 'ÿ')
     END
 $$ LANGUAGE sql;
+
+-- Redshift's LOCK has no modes: it takes an exclusive lock until commit, so overlapping runs
+-- wait instead of failing with a serializable isolation error; readers wait too.
+LOCK "time";
+
+-- Redshift has no indexes: instead of "time_start_time_day" on "time" ("start_time"), each daily table's SORTKEY
+-- on its day column does this job (see <table>.distribution.redshift.sql).
+SELECT 1;
+
+-- DELETE, not TRUNCATE: TRUNCATE commits at once on Redshift, so a rebuild would not be atomic.
+DELETE FROM "time";
 
 -- One row per distinct play start of the days being built; week is the ISO week, weekday
 -- 0 = Sunday.

@@ -1,8 +1,18 @@
 -- connection 1: a transaction begins
 
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
 CREATE SCHEMA IF NOT EXISTS "public";
 
 SET search_path TO "public";
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
 
 -- One row per load attempt of a staging table, committed or failed, with the counts that must
 -- reconcile: rows_loaded + rejected = records_read. Only status = 'committed' rows are in the
@@ -26,6 +36,11 @@ CREATE TABLE IF NOT EXISTS load_history (
 -- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
 DISTSTYLE AUTO;
 
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
 -- Every record a load rejected, shaped like Redshift's STL_LOAD_ERRORS so that the same
 -- queries and checks read it on both targets. A file-level problem (an empty file) has line 0.
 CREATE TABLE IF NOT EXISTS load_errors (
@@ -48,6 +63,11 @@ SELECT column_name, data_type, character_maximum_length, is_nullable
 FROM information_schema.columns
 WHERE table_schema = 'public' AND table_name = 'load_history'
 ORDER BY ordinal_position;
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
 
 -- Raw events, one row per log record. Columns follow log_json_path.json by position, as
 -- Redshift's COPY … FORMAT AS JSON '<jsonpaths>' maps them; values stay raw (cleaning is in star/).
@@ -84,13 +104,8 @@ LOCK "staging_events";
 -- on its day column does this job (see <table>.distribution.redshift.sql).
 SELECT 1;
 
--- A range of days' rows (low included, high excluded): a daily-partitioned table is rewritten
--- a range of days at a time.
-DELETE FROM "staging_events" WHERE "ts" >= 1541030400000 AND "ts" < 1543622400000;
-
--- This session's own table that a load of some days COPYs into first, so that those days'
--- rows in the staging table can be replaced exactly, and rows from other days set aside.
-CREATE TEMP TABLE "staging_events_incoming" (LIKE "staging_events");
+-- DELETE, not TRUNCATE: TRUNCATE commits at once on Redshift, so a rebuild would not be atomic.
+DELETE FROM "staging_events";
 
 -- Redshift's own COPY of JSON files into a staging table. It runs inside the load's transaction,
 -- after the table's DELETE, so a COPY that fails leaves the table as it was.
@@ -99,7 +114,7 @@ CREATE TEMP TABLE "staging_events_incoming" (LIKE "staging_events");
 --   MAXERROR     rejected records tolerated (SPARKIFY_MAXERROR); each is logged in stl_load_errors
 --   COMPUPDATE   OFF: no compression analysis on each reload; the tables keep ENCODE AUTO
 --   STATUPDATE   OFF: the load ANALYZEs the staging table itself once its rows are in place
-COPY "staging_events_incoming"
+COPY "staging_events"
 FROM 's3://udacity-dend/log_data/'
 IAM_ROLE 'arn:aws:iam::123456789012:role/sparkify-redshift-s3-read'
 FORMAT AS JSON 's3://udacity-dend/log_json_path.json'
@@ -109,6 +124,11 @@ COMPUPDATE OFF
 STATUPDATE OFF;
 
 ROLLBACK;
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
 
 CREATE SCHEMA IF NOT EXISTS "public";
 
@@ -129,6 +149,11 @@ SELECT
     pg_last_copy_count() AS rows_loaded,
     (SELECT COUNT(DISTINCT filename) FROM stl_load_commits WHERE query = 4242) AS files,
     (SELECT COUNT(*) FROM stl_load_errors WHERE query = 4242) AS rejected;
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
 
 -- One row per load attempt of a staging table, committed or failed, with the counts that must
 -- reconcile: rows_loaded + rejected = records_read. Only status = 'committed' rows are in the
@@ -151,6 +176,11 @@ CREATE TABLE IF NOT EXISTS load_history (
 )
 -- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
 DISTSTYLE AUTO;
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
 
 -- Every record a load rejected, shaped like Redshift's STL_LOAD_ERRORS so that the same
 -- queries and checks read it on both targets. A file-level problem (an empty file) has line 0.

@@ -1,8 +1,18 @@
 -- connection 1: a transaction begins
 
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
 CREATE SCHEMA IF NOT EXISTS "public";
 
 SET search_path TO "public";
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
 
 -- One row per load attempt of a staging table, committed or failed, with the counts that must
 -- reconcile: rows_loaded + rejected = records_read. Only status = 'committed' rows are in the
@@ -26,6 +36,11 @@ CREATE TABLE IF NOT EXISTS load_history (
 -- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
 DISTSTYLE AUTO;
 
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
 -- Every record a load rejected, shaped like Redshift's STL_LOAD_ERRORS so that the same
 -- queries and checks read it on both targets. A file-level problem (an empty file) has line 0.
 CREATE TABLE IF NOT EXISTS load_errors (
@@ -48,6 +63,11 @@ SELECT column_name, data_type, character_maximum_length, is_nullable
 FROM information_schema.columns
 WHERE table_schema = 'public' AND table_name = 'load_history'
 ORDER BY ordinal_position;
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
 
 -- Raw events, one row per log record. Columns follow log_json_path.json by position, as
 -- Redshift's COPY … FORMAT AS JSON '<jsonpaths>' maps them; values stay raw (cleaning is in star/).
