@@ -32,6 +32,7 @@ import os
 import platform
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -908,6 +909,16 @@ def _git_state() -> dict[str, Any]:
     return {"commit": git("rev-parse", "HEAD"), "changed": git("status", "--short").splitlines()}
 
 
+def save(out: Path, runs: list[dict[str, Any]]) -> dict[str, Any]:
+    results = {
+        "machine": machine(),
+        "runs": runs,
+        "growth": growth(runs) if len(runs) > 1 else {},
+    }
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100k,1m", help=f"of {', '.join(SIZES)}")
@@ -945,7 +956,10 @@ def main() -> None:
             parser.error(f"--data {given}: expected SIZE=DIR with SIZE one of {', '.join(SIZES)}")
         places[name.lower()] = Path(where)
     args.work_dir.mkdir(parents=True, exist_ok=True)
-    runs = []
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    # A SIGTERM unwinds like an error, so the server is stopped and the scratch space removed.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(f"stopped by signal {number}"))
+    runs: list[dict[str, Any]] = []
     for name in names:
         attempts = []
         for attempt in range(args.repeat):
@@ -954,12 +968,11 @@ def main() -> None:
             attempts.append(bench_size(name, SIZES[name], places[name], args.work_dir))
         runs.append(median_run(attempts))
         print_size(runs[-1])
+        save(args.out, runs)  # after every size, so an interrupted run keeps what it measured
     slopes = growth(runs) if len(runs) > 1 else {}
     if slopes:
         print_growth(runs, slopes)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    results = {"machine": machine(), "runs": runs, "growth": slopes}
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    results = save(args.out, runs)
     picture = args.out.with_suffix(".png")
     chart(runs, picture)
     args.out.with_suffix(".md").write_text(markdown(results), encoding="utf-8")
