@@ -520,26 +520,13 @@ def star_builds(home: Path, dsn: str) -> dict[str, float]:
     return seconds
 
 
-def check_against_truth(dsn: str, truth: GroundTruth) -> None:
+def check_against_truth(home: Path, truth: GroundTruth) -> None:
     """Fail loudly unless the warehouse holds what the generator says it must."""
-    expected = {
-        "SELECT COUNT(*) FROM staging_events": truth.events,
-        "SELECT COUNT(*) FROM staging_songs": truth.song_files,
-        "SELECT COUNT(*) FROM songplays": truth.nextsong_plays,
-        "SELECT COUNT(song_id) FROM songplays": truth.matched_plays,
-        "SELECT COUNT(*) FROM users": truth.users,
-        "SELECT COUNT(*) FROM songs": truth.songs,
-        "SELECT COUNT(*) FROM artists": truth.artists,
-        'SELECT COUNT(*) FROM "time"': truth.distinct_start_times,
-    }
-    wrong = []
-    with connect(dsn) as connection:
-        cursor = connection.cursor()
-        for sql, want in expected.items():
-            cursor.execute(sql)
-            got = cursor.fetchone()[0]
-            if got != want:
-                wrong.append(f"{sql}: {got:,}, ground truth {want:,}")
+    from sparkify_assets.resources.warehouse import WarehouseResource
+    from sparkify_assets.truth import differences
+
+    with WarehouseResource(home=str(home)).session() as session:
+        wrong = differences(session, truth)
     if wrong:
         raise SystemExit("the warehouse disagrees with the ground truth:\n  " + "\n  ".join(wrong))
 
@@ -603,7 +590,7 @@ def bench_size(name: str, size: Size, data_dir: Path, work_root: Path) -> dict[s
                 raise SystemExit(f"DuckDB: {table} holds {run['duckdb'][table]['rows']:,} rows")
         say(f"{name}: star tables")
         run["star"] = star_builds(home, dsn)
-        check_against_truth(dsn, truth)
+        check_against_truth(home, truth)
         say(f"{name}: warehouse matches the ground truth")
         if code_fingerprint() != code:
             run["code_changed_during_run"] = True
