@@ -38,10 +38,10 @@ def timed_day(warehouse: WarehouseResource, source: RawSourceResource, day: date
     seconds["staging_events"] = time.perf_counter() - started
     for name in ("songplays", "time"):
         started = time.perf_counter()
-        warehouse.rebuild_star(STAR[name], days)
+        warehouse.rebuild(STAR[name], days)
         seconds[name] = time.perf_counter() - started
     started = time.perf_counter()
-    warehouse.rebuild_star(STAR["users"])
+    warehouse.rebuild(STAR["users"])
     seconds["users"] = time.perf_counter() - started
     return seconds
 
@@ -52,7 +52,7 @@ def fresh(home: Path, schema: str, source: RawSourceResource) -> WarehouseResour
         session.execute("common/drop_schema", schema=schema)
     warehouse.load_staging(SONGS, source)
     for name in ("songs", "artists"):
-        warehouse.rebuild_star(STAR[name])
+        warehouse.rebuild(STAR[name])
     return warehouse
 
 
@@ -81,7 +81,7 @@ def main() -> None:
                         EVENTS, source, days=Days(first + timedelta(n), first + timedelta(n))
                     )
                     for name in ("songplays", "time"):
-                        warehouse.rebuild_star(
+                        warehouse.rebuild(
                             STAR[name], Days(first + timedelta(n), first + timedelta(n))
                         )
                 print(f"  run {attempt + 1}: {args.days - 1} earlier days loaded")

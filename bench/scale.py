@@ -10,7 +10,7 @@ and one fresh embedded PostgreSQL:
 2. a raw `COPY … FROM STDIN` of the same rows, pre-converted to CSV (and to COPY text);
 3. a 1 % slice loaded by per-row INSERT (autocommit, then one transaction), extrapolated;
 4. DuckDB's `read_json` of the same files into an on-disk database;
-5. every star table's `rebuild_star`;
+5. every star table's `rebuild`;
 6. a check of the warehouse against the generator's ground truth.
 
     uv run --group bench python bench/scale.py --sizes 100k,1m,10m
@@ -506,7 +506,7 @@ def _duck_struct(types: dict[str, str]) -> str:
 
 
 def star_builds(home: Path, dsn: str) -> dict[str, float]:
-    """Each star table's `rebuild_star`, in dependency order (STAR_TABLES' order)."""
+    """Each star table's `rebuild`, in dependency order (STAR_TABLES' order)."""
     from sparkify_assets.resources.warehouse import WarehouseResource
 
     warehouse = WarehouseResource(home=str(home))
@@ -514,7 +514,7 @@ def star_builds(home: Path, dsn: str) -> dict[str, float]:
     for table in STAR_TABLES:
         checkpoint(dsn)
         started = time.perf_counter()
-        warehouse.rebuild_star(table)
+        warehouse.rebuild(table)
         seconds[table.name] = time.perf_counter() - started
         say(f"  star {table.name}: {seconds[table.name]:.2f} s")
     return seconds

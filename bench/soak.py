@@ -34,7 +34,7 @@ from pathlib import Path
 from sparkify_assets.generate import GroundTruth, generate
 from sparkify_assets.resources.embedded import stop_embedded_postgres
 from sparkify_assets.resources.warehouse import WarehouseResource
-from sparkify_assets.truth import differences
+from sparkify_assets.truth import analytics_differences, differences
 
 FAULTS = ("none", "bad-lines", "kill", "twice")
 WEIGHTS = (3, 2, 3, 2)
@@ -174,7 +174,7 @@ def _problems(
     warehouse: WarehouseResource, truth: GroundTruth, injected: set[tuple[str, int]]
 ) -> list[str]:
     with warehouse.session() as session:
-        found = differences(session, truth)
+        found = differences(session, truth) + analytics_differences(session, truth)
         last = session.fetch_one("checks/last_load", {"tbl_name": "staging_events"})
         session.cursor.execute(
             "SELECT filename, line_number FROM load_errors WHERE load_id = %s", (last[0],)

@@ -22,7 +22,7 @@ from .assets.metadata import days_of_run
 from .partitions import Days
 from .resources.session import Session
 from .resources.warehouse import WarehouseResource
-from .tables import STAGING_TABLES, STAR_TABLES, StagingTable, StarTable
+from .tables import ANALYTICS_TABLES, STAGING_TABLES, STAR_TABLES, BuiltTable, StagingTable
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ REFERENCES = (
 _UPSTREAM = {table.name: set(table.upstream) for table in STAR_TABLES}
 
 
-def _key_check(table: StarTable) -> AssetChecksDefinition:
+def _key_check(table: BuiltTable) -> AssetChecksDefinition:
     @asset_check(
         asset=table.name,
         name="primary_key",
@@ -242,7 +242,7 @@ def build_checks(
 ) -> list[AssetChecksDefinition]:
     return [
         *(_load_reconciliation_check(table) for table in STAGING_TABLES),
-        *(_key_check(table) for table in STAR_TABLES),
+        *(_key_check(table) for table in (*STAR_TABLES, *ANALYTICS_TABLES)),
         *(_reference_check(reference) for reference in REFERENCES),
         songplays_one_row_per_play_check(days),
         songplays_match_share_check(min_match_share),

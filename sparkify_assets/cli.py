@@ -288,7 +288,7 @@ def _run(settings: Settings, job_name: str, day: date | None, last_day: date | N
     print("\nChecks:")
     for check in sorted(checks, key=lambda c: (c.asset_key.to_user_string(), c.check_name)):
         verdict = "passed" if check.passed else f"FAILED ({check.severity.value})"
-        print(f"  {check.asset_key.to_user_string():<16} {check.check_name:<34} {verdict}")
+        print(f"  {check.asset_key.to_user_string():<18} {check.check_name:<34} {verdict}")
     return 0 if result.success else 1
 
 
@@ -319,7 +319,7 @@ def _verify(data: Path) -> int:
 
     from .definitions import defs
     from .generate import load_ground_truth
-    from .truth import differences
+    from .truth import analytics_differences, differences
 
     if str(data).startswith("s3:"):
         print("sparkify: verify reads a local ground truth: pass --truth DIR", file=sys.stderr)
@@ -339,7 +339,7 @@ def _verify(data: Path) -> int:
     warehouse = defs.resources["warehouse"].process_config_and_initialize()
     try:
         with warehouse.session() as session:
-            found = differences(session, truth)
+            found = differences(session, truth) + analytics_differences(session, truth)
     except psycopg2.errors.UndefinedTable as error:
         print(f"sparkify: {error.diag.message_primary}: run `sparkify run` first", file=sys.stderr)
         return 2
@@ -358,9 +358,9 @@ def _print_tables() -> None:
         print(f"\nWarehouse tables (schema {session.schema}):")
         for table in ALL_TABLES:
             if session.exists(table.name):
-                print(f"  {table.name:<16} {session.state(table.name).row_count:>10,} rows")
+                print(f"  {table.name:<18} {session.state(table.name).row_count:>10,} rows")
             else:
-                print(f"  {table.name:<16} {'not created yet':>15}")
+                print(f"  {table.name:<18} {'not created yet':>15}")
         if session.exists("songplays"):
             plays, matched = session.fetch_one("checks/songplays_match_share") or (0, 0)
             print(f"  songplays matched to a song: {matched:,} of {plays:,}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dagster import Definitions, EnvVar, in_process_executor
 from dagster_aws.s3 import S3Resource
 
-from .assets import build_staging_assets, build_star_assets
+from .assets import build_analytics_assets, build_staging_assets, build_star_assets
 from .automation import log_files_sensor, yesterday_schedule
 from .checks import build_checks
 from .jobs import daily_job, etl_job, reset_warehouse
@@ -21,8 +21,9 @@ def build_definitions(settings: Settings) -> Definitions:
     daily = daily_job(days)
     return Definitions(
         assets=[
-            *build_staging_assets(settings.target, days),
+            *build_staging_assets(settings.target, days, settings.source),
             *build_star_assets(settings.target, days),
+            *build_analytics_assets(settings.target),
         ],
         asset_checks=build_checks(settings.min_match_share, days),
         jobs=[etl_job(days), daily, reset_warehouse],

@@ -160,6 +160,11 @@ class GroundTruth:
     latest_level: dict[str, str]  # userId -> level of the user's last event (ts, itemInSession)
     plays_per_song: dict[str, int]  # song_id -> plays matched to it, in catalogue order; songs
     # without plays are left out
+    plays_per_artist: dict[str, int]  # artist_id -> plays matched to its songs; likewise
+    plays_per_user: dict[str, int]  # userId -> plays; users without plays are left out
+    plays_per_level: dict[str, int]  # "free"/"paid" -> plays at that level
+    plays_per_hour: dict[str, int]  # "0".."23" (UTC hour of ts) -> plays; empty hours left out
+    active_users_per_day: dict[str, int]  # "YYYY-MM-DD" -> distinct users with a play that day
     song_files: int
     log_files: int
 
@@ -306,6 +311,9 @@ class _DayDone:
     start_times: int  # distinct ts among the day's plays (a play's ts lies in its own day)
     plays_per_song: dict[int, int]  # song index -> exact plays
     levels: list[tuple[int, str]]  # (user index, level of the user's last event of the day)
+    plays_per_user: dict[int, int]  # user index -> plays that day
+    paid_plays: int  # plays by users on the paid level at the time
+    plays_per_hour: list[int]  # 24 counts, by UTC hour
 
 
 _Task = tuple[str, int, int]  # ("songs", first, end) or ("day", index, 0)
@@ -380,6 +388,10 @@ class _Tally:
         self.featured = bytearray(_Catalogue.artist_count(plan.songs))  # per artist index
         self.last_day = array("i", [-1]) * plan.users  # per user index: last day with a session
         self.last_paid = bytearray(plan.users)  # and whether its last event was paid
+        self.user_plays = array("I", [0]) * plan.users  # per user index
+        self.paid_plays = 0
+        self.plays_per_hour = [0] * 24
+        self.active_users_per_day: dict[int, int] = {}
 
     def add(self, done: _SongsDone | _DayDone) -> None:
         if isinstance(done, _SongsDone):
@@ -395,6 +407,12 @@ class _Tally:
                 self.counts[name] += value
             if done.plays:
                 self.plays_per_day[done.day] = done.plays
+                self.active_users_per_day[done.day] = len(done.plays_per_user)
+            for user, plays in done.plays_per_user.items():
+                self.user_plays[user] += plays
+            self.paid_plays += done.paid_plays
+            for hour, plays in enumerate(done.plays_per_hour):
+                self.plays_per_hour[hour] += plays
             for song, plays in done.plays_per_song.items():
                 self.plays[song] += plays
             for user, level in done.levels:
@@ -412,6 +430,14 @@ class _Tally:
     def truth(self, catalogue: _Catalogue, people: _People) -> GroundTruth:
         plan = self.plan
         days = {plan.start + datetime.timedelta(days=d): n for d, n in self.plays_per_day.items()}
+        active = {
+            plan.start + datetime.timedelta(days=d): n for d, n in self.active_users_per_day.items()
+        }
+        plays_per_artist: dict[int, int] = {}
+        for song, plays in enumerate(self.plays):
+            if plays:
+                artist = catalogue.song(song)[0].artist
+                plays_per_artist[artist] = plays_per_artist.get(artist, 0) + plays
         return GroundTruth(
             events=self.counts["events"],
             logged_out_events=self.counts["logged_out"],
@@ -432,6 +458,19 @@ class _Tally:
             plays_per_song={
                 catalogue.song_id(song): plays for song, plays in enumerate(self.plays) if plays
             },
+            plays_per_artist={
+                catalogue.artist_id(artist): plays
+                for artist, plays in sorted(plays_per_artist.items())
+            },
+            plays_per_user={
+                people.user_id(user): plays for user, plays in enumerate(self.user_plays) if plays
+            },
+            plays_per_level={
+                "free": self.counts["plays"] - self.paid_plays,
+                "paid": self.paid_plays,
+            },
+            plays_per_hour={str(hour): n for hour, n in enumerate(self.plays_per_hour) if n},
+            active_users_per_day={day.isoformat(): active[day] for day in sorted(active)},
             song_files=self.song_files,
             log_files=self.log_files,
         )
@@ -610,6 +649,9 @@ class _Catalogue:
     def song_id(self, index: int) -> str:
         return self._id("SO", index, _Draws(self._file_key, index))
 
+    def artist_id(self, index: int) -> str:
+        return self._id("AR", index, _Draws(self._artist_id_key, index))
+
     def song_file(self, index: int) -> tuple[str, dict[str, Any], int | None]:
         """(track id, the song file's object, its artist if it names the second variant)."""
         song = self.song(index)[0]
@@ -618,7 +660,7 @@ class _Catalogue:
         name, location = artist.names[song.variant], artist.locations[song.variant]
         song_id = self._id("SO", index, draws)
         obj = {
-            "artist_id": self._id("AR", song.artist, _Draws(self._artist_id_key, song.artist)),
+            "artist_id": self.artist_id(song.artist),
             "artist_latitude": artist.latitude,
             "artist_location": location,
             "artist_longitude": artist.longitude,
@@ -838,16 +880,21 @@ class _Day:
         keys = self._place(sessions)
         path = f"{self.worker.out}/log_data/{self.date:%Y/%m}/{self.date.isoformat()}-events.json"
         self.worker.write(path, self._text(sessions, keys))
-        logged_out = plays = start_times = 0
+        logged_out = plays = start_times = paid_plays = 0
         last_play = -1
+        plays_per_user: dict[int, int] = {}
+        plays_per_hour = [0] * 24
         for key in keys:  # in ts order, so plays sharing a ts are neighbours
-            _, page, _, who, _ = sessions[key >> 8 & _SESSION_MASK][key & _ITEM_MASK]
+            _, page, level, who, _ = sessions[key >> 8 & _SESSION_MASK][key & _ITEM_MASK]
             if who < 0:
                 logged_out += 1
             elif page == "NextSong":
                 plays += 1
                 start_times += key >> 40 != last_play
                 last_play = key >> 40
+                plays_per_user[who] = plays_per_user.get(who, 0) + 1
+                paid_plays += level == "paid"
+                plays_per_hour[last_play // 3600 % 24] += 1
         return _DayDone(
             day=self.index,
             events=len(keys),
@@ -857,6 +904,9 @@ class _Day:
             start_times=start_times,
             plays_per_song=self.plays_per_song,
             levels=levels,
+            plays_per_user=plays_per_user,
+            paid_plays=paid_plays,
+            plays_per_hour=plays_per_hour,
         )
 
     def _place(self, sessions: list[list[_Draft]]) -> list[int]:

@@ -13,7 +13,7 @@ from dagster import (
 )
 
 from .resources.warehouse import WarehouseResource
-from .tables import STAGING_TABLES, STAR_TABLES
+from .tables import ANALYTICS_TABLES, STAGING_TABLES, STAR_TABLES
 
 if TYPE_CHECKING:
     from dagster._core.definitions.unresolved_asset_job_definition import (
@@ -22,10 +22,12 @@ if TYPE_CHECKING:
 
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
-# The daily tables, and users, whose latest level can change with any day's events.
+# The daily tables; users, whose latest level can change with any day's events; and the
+# analysts' tables, which summarise every day.
 DAILY_ASSETS = [
     *(table.name for table in (*STAGING_TABLES, *STAR_TABLES) if table.day_column is not None),
     "users",
+    *(table.name for table in ANALYTICS_TABLES),
 ]
 
 
@@ -34,9 +36,10 @@ def etl_job(days: DailyPartitionsDefinition) -> "UnresolvedAssetJobDefinition":
     first, last = days.get_first_partition_key(), days.get_last_partition_key()
     return define_asset_job(
         "sparkify_etl",
-        selection=AssetSelection.groups("staging", "star"),
+        selection=AssetSelection.groups("staging", "star", "analytics"),
         description=(
-            "Stage every raw file and build the whole star schema (all days), with the checks."
+            "Stage every raw file, build the whole star schema (all days) and the analysts' "
+            "tables, with the checks."
         ),
         tags={RANGE_START: first, RANGE_END: last} if first and last else None,
         # One process for the whole run: each step is a few SQL statements, so the default
@@ -51,7 +54,8 @@ def daily_job(days: DailyPartitionsDefinition) -> "UnresolvedAssetJobDefinition"
     return define_asset_job(
         "sparkify_daily",
         selection=AssetSelection.assets(*DAILY_ASSETS),
-        description="Load the log files of a day (or a range of days) and rebuild their plays.",
+        description="Load the log files of a day (or a range of days), rebuild their plays and "
+        "the analysts' tables.",
         executor_def=in_process_executor,
     )
 

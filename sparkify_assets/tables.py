@@ -31,17 +31,24 @@ class Table:
     # so that subclasses can still add fields without defaults.
     day_column: DayColumn | None = field(default=None, kw_only=True)
     layer: ClassVar[str] = "meta"
+    # Who answers for the table's data: the engineers for what the pipeline loads and shapes,
+    # the analysts for their queries' results.
+    owners: ClassVar[tuple[str, ...]] = ("team:data-engineering",)
 
     @property
     def create_sql(self) -> str:
         return f"{self.layer}/{self.name}.create"
 
+    @property
+    def distribution_sql(self) -> str:
+        """Redshift's physical design of the table (DISTKEY, SORTKEY, DISTSTYLE)."""
+        return f"{self.layer}/{self.name}.distribution"
+
     def create_statement(self, target: Target) -> str:
         """CREATE TABLE: the columns, written once, plus Redshift's physical design there."""
         create = statement(self.create_sql, target)
         if target is Target.REDSHIFT:
-            distribution = statement(f"{self.layer}/{self.name}.distribution", target)
-            return f"{create.rstrip()}\n{distribution}"
+            return f"{create.rstrip()}\n{statement(self.distribution_sql, target)}"
         return create
 
 
@@ -56,17 +63,44 @@ class StagingTable(Table):
 
 
 @dataclass(frozen=True)
-class StarTable(Table):
-    """A table rebuilt from its upstream tables by one INSERT … SELECT."""
+class BuiltTable(Table):
+    """A table rebuilt from its upstream tables by one INSERT … SELECT,
+    `sql/<layer>/<name>.insert.sql`."""
 
     key: str
     upstream: tuple[str, ...]
     description: str
-    layer: ClassVar[str] = "star"
 
     @property
     def insert_sql(self) -> str:
-        return f"star/{self.name}.insert"
+        return f"{self.layer}/{self.name}.insert"
+
+
+@dataclass(frozen=True)
+class StarTable(BuiltTable):
+    layer: ClassVar[str] = "star"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart of an analytics table: one bar per row, in key order."""
+
+    label: str  # the column that names each bar
+    value: str  # the column that sets its height
+    title: str
+
+
+@dataclass(frozen=True)
+class AnalyticsTable(BuiltTable):
+    """One of the analysts' queries, kept as a table so that dashboards read it, not rerun it."""
+
+    chart: Chart | None = field(default=None, kw_only=True)
+    layer: ClassVar[str] = "analytics"
+    owners: ClassVar[tuple[str, ...]] = ("team:analytics",)
+
+    @property
+    def distribution_sql(self) -> str:
+        return "analytics/distribution"  # all of them are a few rows: a copy on every node
 
 
 STAGING_TABLES = (
@@ -125,7 +159,72 @@ STAR_TABLES = (
     ),
 )
 
+# The analysts' queries, over the star schema.
+ANALYTICS_TABLES = (
+    AnalyticsTable(
+        "top_songs",
+        key="rank",
+        upstream=("songplays", "songs", "artists"),
+        description="The 10 songs played most, among plays matched to a known song; ties go to "
+        "the smaller song_id.",
+    ),
+    AnalyticsTable(
+        "top_artists",
+        key="rank",
+        upstream=("songplays", "artists"),
+        description="The 10 artists played most, among plays matched to a known artist; ties go "
+        "to the smaller artist_id.",
+    ),
+    AnalyticsTable(
+        "most_active_users",
+        key="rank",
+        upstream=("songplays", "users"),
+        description="The 10 users with the most plays; ties go to the smaller user_id.",
+    ),
+    AnalyticsTable(
+        "plays_by_hour",
+        key="hour",
+        upstream=("songplays", "time"),
+        description="Plays in each hour of the day (UTC), over every day loaded.",
+        chart=Chart("hour", "plays", "Plays by hour of day (UTC)"),
+    ),
+    AnalyticsTable(
+        "plays_by_level",
+        key="level",
+        upstream=("songplays",),
+        description="Plays by paid and free users (the level at the time of the play), with "
+        "each level's share of all plays.",
+    ),
+    AnalyticsTable(
+        "plays_by_weekday",
+        key="weekday",
+        upstream=("songplays", "time"),
+        description="Plays on each day of the week (UTC), Sunday first.",
+        chart=Chart("day_name", "plays", "Plays by day of the week (UTC)"),
+    ),
+    AnalyticsTable(
+        "daily_active_users",
+        key="day",
+        upstream=("songplays",),
+        description="For each day (UTC) with plays: the users who played at least one song.",
+        chart=Chart("day", "active_users", "Daily active users"),
+    ),
+    AnalyticsTable(
+        "song_match_share",
+        key="matched",
+        upstream=("songplays",),
+        description="How many plays were matched to a song of the catalogue, and how many "
+        "were not, with their shares of all plays.",
+    ),
+)
+
 # Bookkeeping of loads, shaped like Redshift's STL_LOAD_ERRORS / STL_LOAD_COMMITS.
 META_TABLES = (Table("load_history"), Table("load_errors"))
 
-ALL_TABLES: tuple[Table, ...] = (*META_TABLES, *STAGING_TABLES, *STAR_TABLES)
+# Every table the pipeline builds, in the order it builds them.
+ASSET_TABLES: tuple[StagingTable | BuiltTable, ...] = (
+    *STAGING_TABLES,
+    *STAR_TABLES,
+    *ANALYTICS_TABLES,
+)
+ALL_TABLES: tuple[Table, ...] = (*META_TABLES, *ASSET_TABLES)

@@ -195,7 +195,7 @@ def test_bad_input_loads_every_good_record_and_records_every_bad_one(
     assert reconciled == []
 
     for table in STAR_TABLES:
-        warehouse.rebuild_star(table, EVERY_DAY if table.day_column else None)
+        warehouse.rebuild(table, EVERY_DAY if table.day_column else None)
         duplicates = _fetch(
             warehouse,
             f"SELECT {table.key} FROM {table.name} GROUP BY {table.key} HAVING COUNT(*) > 1",
@@ -216,7 +216,7 @@ def test_the_same_event_twice_is_one_play(warehouse: WarehouseResource, raw_file
     warehouse.load_staging(EVENTS, source, days=EVERY_DAY)
     warehouse.load_staging(SONGS, source)
     for table in STAR_TABLES:
-        warehouse.rebuild_star(table, EVERY_DAY if table.day_column else None)
+        warehouse.rebuild(table, EVERY_DAY if table.day_column else None)
     assert _fetch(warehouse, "SELECT COUNT(*) FROM songplays") == [(2,)]
 
 
@@ -224,7 +224,7 @@ def test_two_song_files_with_one_song_id_make_one_song(warehouse, raw_files: Raw
     source = raw_files(_with_the_other_table(CASES["two song files with the same song_id"]))
     warehouse.load_staging(EVENTS, source, days=EVERY_DAY)
     warehouse.load_staging(SONGS, source)
-    warehouse.rebuild_star(next(t for t in STAR_TABLES if t.name == "songs"))
+    warehouse.rebuild(next(t for t in STAR_TABLES if t.name == "songs"))
     assert _fetch(warehouse, "SELECT song_id, title FROM songs") == [("SO1", "One")]
 
 

@@ -96,10 +96,10 @@ def test_first_builds_of_the_star_tables_at_once_all_succeed_and_hold_each_row_o
     built_from_staging = [table for table in STAR_TABLES if table.name != "time"]
     # Every star table and the text-repair function are created by two builds at once.
     _, failures = all_at_once(
-        lambda number: warehouse.rebuild_star(built_from_staging[number % len(built_from_staging)])
+        lambda number: warehouse.rebuild(built_from_staging[number % len(built_from_staging)])
     )
     assert failures == []
-    warehouse.rebuild_star(STAR_TABLES[-1])  # time, from songplays
+    warehouse.rebuild(STAR_TABLES[-1])  # time, from songplays
     assert rows(
         warehouse,
         "SELECT (SELECT COUNT(*) FROM songplays), (SELECT COUNT(*) FROM users), "

@@ -73,7 +73,7 @@ def load_catalogue(warehouse: WarehouseResource, source: Path | RawSourceResourc
     warehouse.load_staging(SONGS, source)
     for table in STAR_TABLES:
         if table.name in ("songs", "artists"):
-            warehouse.rebuild_star(table)
+            warehouse.rebuild(table)
 
 
 def test_days_loaded_in_any_order_again_and_as_ranges_equal_one_load_of_everything(
@@ -290,7 +290,7 @@ def test_days_loaded_at_the_same_time_by_separate_runs_all_succeed(
         days = Days(day, day)
         warehouse.load_staging(EVENTS, source, days=days)
         for name in ("songplays", "time", "users"):
-            warehouse.rebuild_star(next(t for t in STAR_TABLES if t.name == name), days)
+            warehouse.rebuild(next(t for t in STAR_TABLES if t.name == name), days)
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(load, [FIRST + timedelta(days=n) for n in range(4)]))

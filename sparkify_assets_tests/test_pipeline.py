@@ -10,7 +10,7 @@ from dagster import AssetKey, DagsterEventType, ExecuteInProcessResult
 from sparkify_assets import defs
 from sparkify_assets.definitions import build_definitions
 from sparkify_assets.resources.warehouse import WarehouseResource
-from sparkify_assets.truth import differences
+from sparkify_assets.truth import analytics_differences, differences
 
 from .rawdata import event, log_files, song, song_files
 
@@ -22,6 +22,14 @@ DECLARED_LINEAGE = {
     "songs": {"staging_songs"},
     "artists": {"staging_songs"},
     "time": {"songplays"},
+    "top_songs": {"songplays", "songs", "artists"},
+    "top_artists": {"songplays", "artists"},
+    "most_active_users": {"songplays", "users"},
+    "plays_by_hour": {"songplays", "time"},
+    "plays_by_level": {"songplays"},
+    "plays_by_weekday": {"songplays", "time"},
+    "daily_active_users": {"songplays"},
+    "song_match_share": {"songplays"},
 }
 
 
@@ -87,6 +95,7 @@ def test_the_job_builds_the_warehouse_the_generator_describes(sample, settings, 
     assert check_results(result) and all(check_results(result).values())
     with warehouse.session() as session:
         assert differences(session, truth) == []
+        assert analytics_differences(session, truth) == []
 
 
 def test_the_comparison_with_the_truth_names_what_a_lost_play_changed(sample, settings, warehouse):

@@ -11,7 +11,14 @@ import pytest
 
 from sparkify_assets.settings import REDSHIFT_MAXERROR_LIMIT, Settings, SettingsError
 from sparkify_assets.sql import SQL_DIR, SqlTemplateError, quote_identifier, read_sql, statement
-from sparkify_assets.tables import ALL_TABLES, META_TABLES, STAGING_TABLES, STAR_TABLES, StarTable
+from sparkify_assets.tables import (
+    ALL_TABLES,
+    ANALYTICS_TABLES,
+    META_TABLES,
+    STAGING_TABLES,
+    STAR_TABLES,
+    BuiltTable,
+)
 
 KNOWN_PLACEHOLDERS = {
     "table",
@@ -108,16 +115,18 @@ def test_every_table_has_a_create_file_that_creates_that_table(table):
     assert re.search(rf"CREATE TABLE IF NOT EXISTS\s+\"?{table.name}\"?\s*\(", text), text
 
 
-@pytest.mark.parametrize("table", STAR_TABLES, ids=lambda table: table.name)
-def test_every_star_table_has_an_insert_file_that_fills_that_table(table: StarTable):
+@pytest.mark.parametrize("table", (*STAR_TABLES, *ANALYTICS_TABLES), ids=lambda table: table.name)
+def test_every_built_table_has_an_insert_file_that_fills_that_table(table: BuiltTable):
     text = read_sql(table.insert_sql)
     assert re.search(rf"INSERT INTO\s+\"?{table.name}\"?[\s(]", text, re.IGNORECASE), text
 
 
-def test_the_table_lists_cover_meta_staging_and_star_tables_once_each():
+def test_the_table_lists_cover_meta_staging_star_and_analytics_tables_once_each():
     names = [table.name for table in ALL_TABLES]
     assert len(names) == len(set(names))
-    assert set(names) == {t.name for t in (*META_TABLES, *STAGING_TABLES, *STAR_TABLES)}
+    assert set(names) == {
+        t.name for t in (*META_TABLES, *STAGING_TABLES, *STAR_TABLES, *ANALYTICS_TABLES)
+    }
 
 
 # --- settings ---------------------------------------------------------------------------------

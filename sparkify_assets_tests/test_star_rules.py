@@ -26,7 +26,7 @@ def build(warehouse: WarehouseResource, raw_files: RawFiles, events: list, songs
     for table in STAGING_TABLES:
         warehouse.load_staging(table, source)
     for table in STAR_TABLES:
-        warehouse.rebuild_star(table)
+        warehouse.rebuild(table)
 
 
 def rows(warehouse: WarehouseResource, query: str) -> list[tuple]:
@@ -220,7 +220,7 @@ def test_rebuilding_any_table_gives_identical_contents(warehouse, raw_files):
     build(warehouse, raw_files, [event(itemInSession=n) for n in range(3)], [song()])
     before = {t.name: rows(warehouse, f"SELECT * FROM {t.name} ORDER BY 1") for t in STAR_TABLES}
     for table in STAR_TABLES:
-        warehouse.rebuild_star(table)
+        warehouse.rebuild(table)
     after = {t.name: rows(warehouse, f"SELECT * FROM {t.name} ORDER BY 1") for t in STAR_TABLES}
     assert after == before
 

@@ -6,7 +6,8 @@ from dagster import BetaWarning
 # pinned release is the one tested here, so its warning on every load of the code is noise.
 warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=BetaWarning)
 
+from .analytics import build_analytics_assets  # noqa: E402
 from .staging import build_staging_assets  # noqa: E402
 from .star import build_star_assets  # noqa: E402
 
-__all__ = ["build_staging_assets", "build_star_assets"]
+__all__ = ["build_analytics_assets", "build_staging_assets", "build_star_assets"]

@@ -1,21 +1,29 @@
-"""What every table asset shares: the metadata it records, so the UI shows its size and shape,
-and the days a run covers."""
+"""What every table asset shares: what the catalogue says of it, the metadata its
+materializations record (so the UI shows its size, shape and, for small tables, its rows), and
+the days a run covers."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from dagster import (
     AssetCheckExecutionContext,
     AssetExecutionContext,
+    AssetKey,
     DailyPartitionsDefinition,
+    MetadataValue,
     PartitionKeyRange,
     TableColumn,
+    TableColumnDep,
+    TableColumnLineage,
     TableSchema,
 )
 
+from ..catalogue import columns_of
 from ..partitions import ALL_DAYS, Days
 from ..resources.warehouse import TableState
+from ..tables import BuiltTable, Table
 
 
 def days_of_run(
@@ -31,7 +39,35 @@ def days_of_run(
     return ALL_DAYS
 
 
-def table_metadata(state: TableState) -> dict[str, Any]:
+def catalogue_metadata(table: Table) -> dict[str, Any]:
+    """The asset's columns with their descriptions and, for a built table, which upstream
+    columns each is computed from: what a new analyst reads in the UI's catalogue."""
+    columns = columns_of(table)
+    metadata: dict[str, Any] = {
+        "dagster/column_schema": TableSchema(
+            columns=[
+                TableColumn(column.name, column.data_type.lower(), description=column.description)
+                for column in columns
+            ]
+        )
+    }
+    if isinstance(table, BuiltTable):
+        metadata["dagster/column_lineage"] = TableColumnLineage(
+            deps_by_column={
+                column.name: [
+                    TableColumnDep(AssetKey(upstream), upstream_column)
+                    for upstream, upstream_column in column.sources
+                ]
+                for column in columns
+            }
+        )
+    return metadata
+
+
+def table_metadata(table: Table, state: TableState) -> dict[str, Any]:
+    """A materialization's record of the table: its rows, and its columns as the warehouse
+    holds them, described as the catalogue describes them."""
+    descriptions = {column.name: column.description for column in columns_of(table)}
     return {
         "dagster/row_count": state.row_count,
         "dagster/column_schema": TableSchema(
@@ -40,8 +76,31 @@ def table_metadata(state: TableState) -> dict[str, Any]:
                     column.name,
                     column.data_type
                     + (f"({column.max_length})" if column.max_length is not None else ""),
+                    description=descriptions.get(column.name),
                 )
                 for column in state.columns
             ]
         ),
     }
+
+
+def markdown_table(
+    columns: Sequence[str], rows: Sequence[Sequence[Any]], total: int
+) -> MetadataValue:
+    """Rows as a Markdown table, saying how many of the table's rows it shows."""
+    lines = [
+        "| " + " | ".join(columns) + " |",
+        "|" + "---|" * len(columns),
+        *("| " + " | ".join(_cell(value) for value in row) + " |" for row in rows),
+    ]
+    if total > len(rows):
+        lines.append(f"\nThe first {len(rows):,} of {total:,} rows.")
+    return MetadataValue.md("\n".join(lines))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value).replace("|", "\\|").replace("\n", " ")

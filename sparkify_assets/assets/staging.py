@@ -18,7 +18,7 @@ from ..resources.staging_copy import CopyFailed
 from ..resources.warehouse import FIRST_ERRORS_KEPT, LoadFailed, WarehouseResource
 from ..tables import STAGING_TABLES, StagingTable
 from ..targets import Target
-from .metadata import days_of_run, table_metadata
+from .metadata import catalogue_metadata, days_of_run, table_metadata
 
 
 class StagingLoadConfig(Config):
@@ -30,7 +30,7 @@ class StagingLoadConfig(Config):
 
 
 def _staging_asset(
-    table: StagingTable, target: Target, days: DailyPartitionsDefinition
+    table: StagingTable, target: Target, days: DailyPartitionsDefinition, source_kind: str
 ) -> AssetsDefinition:
     daily = table.day_column is not None
 
@@ -38,8 +38,13 @@ def _staging_asset(
         name=table.name,
         group_name="staging",
         description=table.description,
-        kinds={target.kind, "json"},
-        metadata={"source_prefix": table.prefix, "json_format": table.jsonpaths or "auto"},
+        kinds={target.kind, source_kind, "json"},
+        owners=list(table.owners),
+        metadata={
+            "source_prefix": table.prefix,
+            "json_format": table.jsonpaths or "auto",
+            **catalogue_metadata(table),
+        },
         partitions_def=days if daily else None,
         # A range of days is one run and one COPY, not one per day.
         backfill_policy=BackfillPolicy.single_run() if daily else None,
@@ -75,7 +80,7 @@ def _staging_asset(
         result = load.result
         return MaterializeResult(
             metadata={
-                **table_metadata(load.table),
+                **table_metadata(table, load.table),
                 "load_id": load.load_id,
                 "source": load.source,
                 "files": result.files,
@@ -90,5 +95,9 @@ def _staging_asset(
     return load
 
 
-def build_staging_assets(target: Target, days: DailyPartitionsDefinition) -> list[AssetsDefinition]:
-    return [_staging_asset(table, target, days) for table in STAGING_TABLES]
+def build_staging_assets(
+    target: Target, days: DailyPartitionsDefinition, source: str
+) -> list[AssetsDefinition]:
+    """The staging assets for raw files at `source`: an s3:// URI or a local directory."""
+    source_kind = "s3" if source.startswith("s3://") else "file"
+    return [_staging_asset(table, target, days, source_kind) for table in STAGING_TABLES]

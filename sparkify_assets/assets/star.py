@@ -14,7 +14,7 @@ from dagster import (
 from ..resources.warehouse import MissingUpstream, WarehouseResource
 from ..tables import STAR_TABLES, StarTable
 from ..targets import Target
-from .metadata import days_of_run, table_metadata
+from .metadata import catalogue_metadata, days_of_run, table_metadata
 
 
 def _star_asset(
@@ -28,16 +28,21 @@ def _star_asset(
         description=table.description,
         deps=list(table.upstream),
         kinds={target.kind, "sql"},
-        metadata={"primary_key": table.key, "sql": f"sql/{table.insert_sql}.sql"},
+        owners=list(table.owners),
+        metadata={
+            "primary_key": table.key,
+            "sql": f"sql/{table.insert_sql}.sql",
+            **catalogue_metadata(table),
+        },
         partitions_def=days if daily else None,
         backfill_policy=BackfillPolicy.single_run() if daily else None,
     )
     def build(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         try:
-            state = warehouse.rebuild_star(table, days_of_run(context, days) if daily else None)
+            state = warehouse.rebuild(table, days_of_run(context, days) if daily else None)
         except MissingUpstream as error:
             raise Failure(description=str(error), allow_retries=False) from None
-        return MaterializeResult(metadata=table_metadata(state))
+        return MaterializeResult(metadata=table_metadata(table, state))
 
     return build
 

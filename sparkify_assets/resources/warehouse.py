@@ -27,7 +27,7 @@ from pydantic import Field
 from ..copyjson import LoadError
 from ..partitions import ALL_DAYS, Days
 from ..sql import quote_identifier, statement
-from ..tables import ALL_TABLES, STAGING_TABLES, STAR_TABLES, StagingTable, StarTable
+from ..tables import ALL_TABLES, ASSET_TABLES, BuiltTable, StagingTable
 from ..targets import Target
 from .embedded import embedded_postgres_dsn
 from .session import Session, TableState
@@ -247,7 +247,7 @@ class WarehouseResource(RedshiftClientResource):
             + "".join(f"\n  - {error.describe()}" for error in first_errors[:FIRST_ERRORS_SHOWN])
         )
 
-    def rebuild_star(self, table: StarTable, days: Days | None = None) -> TableState:
+    def rebuild(self, table: BuiltTable, days: Days | None = None) -> TableState:
         """Replace the table's rows (of `days`, for a daily table) by its INSERT … SELECT;
         readers see old or new, never half."""
         with self.session() as session:
@@ -258,7 +258,8 @@ class WarehouseResource(RedshiftClientResource):
                     "run sparkify_etl (`sparkify run`) once before loading single days"
                 )
             session.create(table)
-            session.ensure_function("f_repair_text", "functions/repair_text")
+            if "f_repair_text" in session.sql(table.insert_sql):
+                session.ensure_function("f_repair_text", "functions/repair_text")
             session.clear_for_rewrite(table, days)
             parameters = None
             if table.day_column is not None:
@@ -274,8 +275,17 @@ class WarehouseResource(RedshiftClientResource):
             for table in reversed(ALL_TABLES):
                 session.execute("common/drop_table", table=table.name)
             session.create_meta()
-            session.create(*STAGING_TABLES, *STAR_TABLES)
+            session.create(*ASSET_TABLES)
         return [table.name for table in ALL_TABLES]
+
+    def first_rows(self, table: BuiltTable, limit: int) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """The column names and the first `limit` rows of the table in key order: what a
+        materialization shows of a small table's result."""
+        with self.session() as session:
+            rows = session.fetch_all(
+                "common/first_rows", {"limit": limit}, table=table.name, key=table.key
+            )
+            return [column.name for column in session.columns(table.name)], rows
 
 
 def _check_client_alive(connection: Any) -> None:

@@ -1,7 +1,7 @@
 CREATE TABLE IF NOT EXISTS songs (
-    song_id   VARCHAR(32) NOT NULL PRIMARY KEY,
-    title     VARCHAR(512),
-    artist_id VARCHAR(32),
-    year      INTEGER,
-    duration  DOUBLE PRECISION
+    song_id   VARCHAR(32) NOT NULL PRIMARY KEY, -- The catalogue's song id. <- staging_songs.song_id
+    title     VARCHAR(512),                     -- The song's title. <- staging_songs.title
+    artist_id VARCHAR(32),                      -- Its artist. <- staging_songs.artist_id
+    year      INTEGER,                          -- Year of release; NULL when unknown. <- staging_songs.year
+    duration  DOUBLE PRECISION                  -- Length in seconds. <- staging_songs.duration
 )

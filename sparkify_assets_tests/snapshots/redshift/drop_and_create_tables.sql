@@ -1,4 +1,4 @@
--- connection 22: a transaction begins
+-- connection 46: a transaction begins
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which
@@ -13,6 +13,22 @@ SET search_path TO "public";
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which
 -- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
 SELECT 1;
+
+DROP TABLE IF EXISTS "song_match_share";
+
+DROP TABLE IF EXISTS "daily_active_users";
+
+DROP TABLE IF EXISTS "plays_by_weekday";
+
+DROP TABLE IF EXISTS "plays_by_level";
+
+DROP TABLE IF EXISTS "plays_by_hour";
+
+DROP TABLE IF EXISTS "most_active_users";
+
+DROP TABLE IF EXISTS "top_artists";
+
+DROP TABLE IF EXISTS "top_songs";
 
 DROP TABLE IF EXISTS "time";
 
@@ -95,24 +111,24 @@ SELECT 1;
 -- Raw events, one row per log record. Columns follow log_json_path.json by position, as
 -- Redshift's COPY … FORMAT AS JSON '<jsonpaths>' maps them; values stay raw (cleaning is in star/).
 CREATE TABLE IF NOT EXISTS staging_events (
-    artist          VARCHAR(512),
-    auth            VARCHAR(32),
-    first_name      VARCHAR(256),
-    gender          VARCHAR(16),
-    item_in_session INTEGER,
-    last_name       VARCHAR(256),
-    length          DOUBLE PRECISION,
-    level           VARCHAR(16),
-    location        VARCHAR(512),
-    method          VARCHAR(16),
-    page            VARCHAR(64),
-    registration    DOUBLE PRECISION,
-    session_id      INTEGER,
-    song            VARCHAR(512),
-    status          SMALLINT,
-    ts              BIGINT,
-    user_agent      VARCHAR(1024),
-    user_id         INTEGER
+    artist          VARCHAR(512),     -- Artist name of the song played; double-encoded UTF-8 as the logs hold it.
+    auth            VARCHAR(32),      -- Logged In, Logged Out, Guest or Cancelled.
+    first_name      VARCHAR(256),     -- User's first name.
+    gender          VARCHAR(16),      -- User's gender, F or M.
+    item_in_session INTEGER,          -- Position of the event in its session, from 0.
+    last_name       VARCHAR(256),     -- User's last name.
+    length          DOUBLE PRECISION, -- Length of the song played, in seconds.
+    level           VARCHAR(16),      -- free or paid, as the user was at the event.
+    location        VARCHAR(512),     -- Where the user was ("City, ST").
+    method          VARCHAR(16),      -- HTTP method of the request (GET, PUT).
+    page            VARCHAR(64),      -- The app page; NextSong is a song play.
+    registration    DOUBLE PRECISION, -- When the user registered, in ms since 1970.
+    session_id      INTEGER,          -- The app session.
+    song            VARCHAR(512),     -- Title of the song played; double-encoded UTF-8 as the logs hold it.
+    status          SMALLINT,         -- HTTP status of the request.
+    ts              BIGINT,           -- When the event happened, in ms since 1970 (UTC).
+    user_agent      VARCHAR(1024),    -- The user's browser, often in literal double quotes.
+    user_id         INTEGER           -- The app's user id; NULL for logged-out events ("" in the logs).
 )
 -- The largest table, read once in full by each star build and joined on expressions of its
 -- columns (repaired text), so no key would co-locate a join: spread evenly for a fast COPY.
@@ -127,16 +143,16 @@ SELECT 1;
 -- Raw song metadata, one row per song object. Column names equal the JSON keys, as
 -- Redshift's COPY … JSON 'auto' maps them; values stay raw (cleaning is in star/).
 CREATE TABLE IF NOT EXISTS staging_songs (
-    num_songs        INTEGER,
-    artist_id        VARCHAR(32),
-    artist_latitude  DOUBLE PRECISION,
-    artist_longitude DOUBLE PRECISION,
-    artist_location  VARCHAR(512),
-    artist_name      VARCHAR(512),
-    song_id          VARCHAR(32),
-    title            VARCHAR(512),
-    duration         DOUBLE PRECISION,
-    year             INTEGER
+    num_songs        INTEGER,          -- Songs in the source file (always 1).
+    artist_id        VARCHAR(32),      -- The catalogue's artist id.
+    artist_latitude  DOUBLE PRECISION, -- Artist's latitude; often NULL.
+    artist_longitude DOUBLE PRECISION, -- Artist's longitude; often NULL.
+    artist_location  VARCHAR(512),     -- Where the artist is from, free text; often empty.
+    artist_name      VARCHAR(512),     -- Artist's name as this song file spells it.
+    song_id          VARCHAR(32),      -- The catalogue's song id.
+    title            VARCHAR(512),     -- The song's title.
+    duration         DOUBLE PRECISION, -- Length in seconds.
+    year             INTEGER           -- Year of release; 0 when unknown.
 )
 -- The song catalogue (thousands to a few million rows), probed by every slice when plays are
 -- matched to songs: a copy on every node saves redistributing the events for that join.
@@ -148,15 +164,15 @@ DISTSTYLE ALL;
 SELECT 1;
 
 CREATE TABLE IF NOT EXISTS songplays (
-    songplay_id CHAR(32)     NOT NULL PRIMARY KEY,
-    start_time  TIMESTAMP    NOT NULL,
-    user_id     INTEGER      NOT NULL,
-    level       VARCHAR(16),
-    song_id     VARCHAR(32),
-    artist_id   VARCHAR(32),
-    session_id  INTEGER      NOT NULL,
-    location    VARCHAR(512),
-    user_agent  VARCHAR(1024)
+    songplay_id CHAR(32)     NOT NULL PRIMARY KEY, -- One play: MD5 of user, session and item in session, so a reload gives the same id. <- staging_events.user_id, staging_events.session_id, staging_events.item_in_session
+    start_time  TIMESTAMP    NOT NULL,             -- When the play started, UTC. <- staging_events.ts
+    user_id     INTEGER      NOT NULL,             -- Who played it. <- staging_events.user_id
+    level       VARCHAR(16),                       -- free or paid, as the user was at that moment. <- staging_events.level
+    song_id     VARCHAR(32),                       -- The catalogue's song with the same title, artist and length; NULL when none. <- staging_events.song, staging_events.artist, staging_events.length, staging_songs.title, staging_songs.artist_name, staging_songs.duration, staging_songs.song_id
+    artist_id   VARCHAR(32),                       -- That song's artist; NULL when the song is unknown. <- staging_songs.artist_id
+    session_id  INTEGER      NOT NULL,             -- The app session the play belongs to. <- staging_events.session_id
+    location    VARCHAR(512),                      -- Where the user was ("City, ST"), text repaired to UTF-8. <- staging_events.location
+    user_agent  VARCHAR(1024)                      -- The user's browser, without the logs' surrounding quotes. <- staging_events.user_agent
 )
 -- Its largest join is with time (one row per distinct start_time, as many rows as plays), and
 -- analysts filter on time ranges: distributing and sorting both tables on start_time makes that
@@ -170,11 +186,11 @@ DISTSTYLE KEY DISTKEY (start_time) SORTKEY (start_time);
 SELECT 1;
 
 CREATE TABLE IF NOT EXISTS users (
-    user_id    INTEGER NOT NULL PRIMARY KEY,
-    first_name VARCHAR(256),
-    last_name  VARCHAR(256),
-    gender     VARCHAR(16),
-    level      VARCHAR(16)
+    user_id    INTEGER NOT NULL PRIMARY KEY, -- The app's user id. <- staging_events.user_id
+    first_name VARCHAR(256),                 -- From the user's latest event. <- staging_events.first_name
+    last_name  VARCHAR(256),                 -- From the user's latest event. <- staging_events.last_name
+    gender     VARCHAR(16),                  -- F or M, from the user's latest event. <- staging_events.gender
+    level      VARCHAR(16)                   -- free or paid, as of the user's latest event. <- staging_events.level, staging_events.ts
 )
 -- A dimension small enough to copy to every node, so joining songplays to it never moves rows.
 DISTSTYLE ALL SORTKEY (user_id);
@@ -185,11 +201,11 @@ DISTSTYLE ALL SORTKEY (user_id);
 SELECT 1;
 
 CREATE TABLE IF NOT EXISTS songs (
-    song_id   VARCHAR(32) NOT NULL PRIMARY KEY,
-    title     VARCHAR(512),
-    artist_id VARCHAR(32),
-    year      INTEGER,
-    duration  DOUBLE PRECISION
+    song_id   VARCHAR(32) NOT NULL PRIMARY KEY, -- The catalogue's song id. <- staging_songs.song_id
+    title     VARCHAR(512),                     -- The song's title. <- staging_songs.title
+    artist_id VARCHAR(32),                      -- Its artist. <- staging_songs.artist_id
+    year      INTEGER,                          -- Year of release; NULL when unknown. <- staging_songs.year
+    duration  DOUBLE PRECISION                  -- Length in seconds. <- staging_songs.duration
 )
 -- A dimension small enough to copy to every node, so joining songplays to it never moves rows.
 DISTSTYLE ALL SORTKEY (song_id);
@@ -200,11 +216,11 @@ DISTSTYLE ALL SORTKEY (song_id);
 SELECT 1;
 
 CREATE TABLE IF NOT EXISTS artists (
-    artist_id VARCHAR(32) NOT NULL PRIMARY KEY,
-    name      VARCHAR(512),
-    location  VARCHAR(512),
-    latitude  DOUBLE PRECISION,
-    longitude DOUBLE PRECISION
+    artist_id VARCHAR(32) NOT NULL PRIMARY KEY, -- The catalogue's artist id. <- staging_songs.artist_id
+    name      VARCHAR(512),                     -- The name on most of the artist's songs. <- staging_songs.artist_name
+    location  VARCHAR(512),                     -- The most common place given for the artist; NULL when none. <- staging_songs.artist_location
+    latitude  DOUBLE PRECISION,                 -- With longitude, the most common coordinates given; NULL when none. <- staging_songs.artist_latitude
+    longitude DOUBLE PRECISION                  -- See latitude. <- staging_songs.artist_longitude
 )
 -- A dimension small enough to copy to every node, so joining songplays to it never moves rows.
 DISTSTYLE ALL SORTKEY (artist_id);
@@ -215,15 +231,124 @@ DISTSTYLE ALL SORTKEY (artist_id);
 SELECT 1;
 
 CREATE TABLE IF NOT EXISTS time (
-    start_time TIMESTAMP NOT NULL PRIMARY KEY,
-    hour       SMALLINT,
-    day        SMALLINT,
-    week       SMALLINT,
-    month      SMALLINT,
-    year       SMALLINT,
-    weekday    SMALLINT
+    start_time TIMESTAMP NOT NULL PRIMARY KEY, -- A moment some play started, UTC. <- songplays.start_time
+    hour       SMALLINT,                       -- Hour of the day, 0-23. <- songplays.start_time
+    day        SMALLINT,                       -- Day of the month, 1-31. <- songplays.start_time
+    week       SMALLINT,                       -- ISO week of the year, 1-53. <- songplays.start_time
+    month      SMALLINT,                       -- Month, 1-12. <- songplays.start_time
+    year       SMALLINT,                       -- Year. <- songplays.start_time
+    weekday    SMALLINT                        -- Day of the week, 0 = Sunday … 6 = Saturday. <- songplays.start_time
 )
 -- As big as songplays and joined to it on start_time: the same distribution and sort key.
 DISTSTYLE KEY DISTKEY (start_time) SORTKEY (start_time);
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
+CREATE TABLE IF NOT EXISTS top_songs (
+    rank        INTEGER      NOT NULL PRIMARY KEY, -- 1 for the song played most. <- songplays.song_id
+    song_id     VARCHAR(32)  NOT NULL,             -- The song. <- songplays.song_id
+    title       VARCHAR(512),                      -- Its title, as the catalogue spells it. <- songs.title
+    artist_name VARCHAR(512),                      -- Its artist's name. <- artists.name
+    plays       BIGINT       NOT NULL              -- Plays matched to the song. <- songplays.songplay_id
+)
+-- Every analytics table is a few rows: a copy on every node, so joins never move it.
+DISTSTYLE ALL;
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
+CREATE TABLE IF NOT EXISTS top_artists (
+    rank        INTEGER      NOT NULL PRIMARY KEY, -- 1 for the artist played most. <- songplays.artist_id
+    artist_id   VARCHAR(32)  NOT NULL,             -- The artist. <- songplays.artist_id
+    artist_name VARCHAR(512),                      -- The artist's most common name. <- artists.name
+    plays       BIGINT       NOT NULL              -- Plays of the artist's songs. <- songplays.songplay_id
+)
+-- Every analytics table is a few rows: a copy on every node, so joins never move it.
+DISTSTYLE ALL;
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
+CREATE TABLE IF NOT EXISTS most_active_users (
+    rank       INTEGER      NOT NULL PRIMARY KEY, -- 1 for the user with the most plays. <- songplays.user_id
+    user_id    INTEGER      NOT NULL,             -- The user. <- songplays.user_id
+    first_name VARCHAR(256),                      -- Their first name. <- users.first_name
+    last_name  VARCHAR(256),                      -- Their last name. <- users.last_name
+    level      VARCHAR(16),                       -- Their level now (free or paid). <- users.level
+    plays      BIGINT       NOT NULL              -- Songs they played. <- songplays.songplay_id
+)
+-- Every analytics table is a few rows: a copy on every node, so joins never move it.
+DISTSTYLE ALL;
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
+CREATE TABLE IF NOT EXISTS plays_by_hour (
+    hour  SMALLINT NOT NULL PRIMARY KEY, -- Hour of the day, UTC, 0-23; hours without plays are left out. <- time.hour
+    plays BIGINT   NOT NULL              -- Plays that started in that hour, over every day. <- songplays.songplay_id
+)
+-- Every analytics table is a few rows: a copy on every node, so joins never move it.
+DISTSTYLE ALL;
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
+CREATE TABLE IF NOT EXISTS plays_by_level (
+    level VARCHAR(16)      NOT NULL PRIMARY KEY, -- free or paid, as the user was when playing. <- songplays.level
+    plays BIGINT           NOT NULL,             -- Plays at that level. <- songplays.songplay_id
+    share DOUBLE PRECISION NOT NULL              -- Those plays / all plays, 0-1. <- songplays.songplay_id
+)
+-- Every analytics table is a few rows: a copy on every node, so joins never move it.
+DISTSTYLE ALL;
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
+CREATE TABLE IF NOT EXISTS plays_by_weekday (
+    weekday  SMALLINT   NOT NULL PRIMARY KEY, -- Day of the week, UTC: 0 = Sunday … 6 = Saturday. <- time.weekday
+    day_name VARCHAR(9) NOT NULL,             -- Its name, in English. <- time.weekday
+    plays    BIGINT     NOT NULL              -- Plays on that day of the week, over every week. <- songplays.songplay_id
+)
+-- Every analytics table is a few rows: a copy on every node, so joins never move it.
+DISTSTYLE ALL;
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
+CREATE TABLE IF NOT EXISTS daily_active_users (
+    day          DATE   NOT NULL PRIMARY KEY, -- A day (UTC) with at least one play. <- songplays.start_time
+    active_users BIGINT NOT NULL,             -- Distinct users who played a song that day. <- songplays.user_id
+    plays        BIGINT NOT NULL              -- Plays that day. <- songplays.songplay_id
+)
+-- Every analytics table is a few rows: a copy on every node, so joins never move it.
+DISTSTYLE ALL;
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
+CREATE TABLE IF NOT EXISTS song_match_share (
+    matched BOOLEAN          NOT NULL PRIMARY KEY, -- Whether the plays were matched to a song of the catalogue. <- songplays.song_id
+    plays   BIGINT           NOT NULL,             -- How many plays. <- songplays.songplay_id
+    share   DOUBLE PRECISION NOT NULL              -- Those plays / all plays, 0-1. <- songplays.songplay_id
+)
+-- Every analytics table is a few rows: a copy on every node, so joins never move it.
+DISTSTYLE ALL;
 
 COMMIT;

@@ -1,0 +1,62 @@
+"""Analytics assets: the analysts' queries in `sql/analytics/`, each kept as a table and shown in
+the UI as its rows and, where a picture reads better, as a chart."""
+
+from typing import Any
+
+from dagster import (
+    AssetExecutionContext,
+    AssetsDefinition,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+
+from ..charts import bar_chart_svg, markdown_image
+from ..resources.warehouse import MissingUpstream, WarehouseResource
+from ..tables import ANALYTICS_TABLES, AnalyticsTable
+from ..targets import Target
+from .metadata import catalogue_metadata, markdown_table, table_metadata
+
+PREVIEW_ROWS = 40  # all of every table but daily_active_users over more than 40 days
+CHART_BARS = 400  # a year and more of daily active users, one bar a day
+
+
+def _analytics_asset(table: AnalyticsTable, target: Target) -> AssetsDefinition:
+    @asset(
+        name=table.name,
+        group_name="analytics",
+        description=table.description,
+        deps=list(table.upstream),
+        kinds={target.kind, "sql"},
+        owners=list(table.owners),
+        metadata={
+            "primary_key": table.key,
+            "sql": f"sql/{table.insert_sql}.sql",
+            **catalogue_metadata(table),
+        },
+    )
+    def build(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
+        try:
+            state = warehouse.rebuild(table)
+        except MissingUpstream as error:
+            raise Failure(description=str(error), allow_retries=False) from None
+        columns, rows = warehouse.first_rows(table, CHART_BARS)
+        metadata: dict[str, Any] = {
+            **table_metadata(table, state),
+            "preview": markdown_table(columns, rows[:PREVIEW_ROWS], state.row_count),
+        }
+        if table.chart is not None and rows:
+            chart = table.chart
+            labels = [str(row[columns.index(chart.label)]) for row in rows]
+            values = [float(row[columns.index(chart.value)]) for row in rows]
+            svg = bar_chart_svg(chart.title, labels, values)
+            metadata["chart"] = MetadataValue.md(markdown_image(svg, chart.title))
+            context.log.info(f"{table.name}: chart of {len(rows)} bars attached")
+        return MaterializeResult(metadata=metadata)
+
+    return build
+
+
+def build_analytics_assets(target: Target) -> list[AssetsDefinition]:
+    return [_analytics_asset(table, target) for table in ANALYTICS_TABLES]

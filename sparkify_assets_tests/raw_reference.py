@@ -1,0 +1,159 @@
+"""The analysts' expected results, computed in Python straight from the raw JSON files: an
+independent second answer to each query in `sql/analytics/`, sharing no SQL with the pipeline.
+
+The rules are the warehouse's documented ones, written again from their descriptions: a play is a
+NextSong event with a user, counted once per (user, session, item in session); it matches the
+song whose title, artist name and duration equal its own after the logs' double-encoded UTF-8 is
+repaired; rankings break ties by the smaller id.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+WEEKDAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+
+
+def repaired(text: str | None) -> str | None:
+    """Undo UTF-8 read back as Latin-1, as many times as it was done."""
+    while text is not None:
+        try:
+            fixed = text.encode("latin-1").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return text
+        if fixed == text:
+            return text
+        text = fixed
+    return text
+
+
+def as_text(value: Any) -> str | None:
+    """A JSON value as a VARCHAR column holds it: numbers keep their JSON spelling."""
+    return value if value is None or isinstance(value, str) else json.dumps(value)
+
+
+@dataclass(frozen=True)
+class Play:
+    user_id: int
+    start: datetime
+    level: str
+    song_id: str | None
+    artist_id: str | None
+
+
+def _songs(source: Path) -> list[dict[str, Any]]:
+    return [
+        json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted((source / "song_data").rglob("*.json"))
+    ]
+
+
+def _events(source: Path) -> list[dict[str, Any]]:
+    return [
+        json.loads(line)
+        for path in sorted((source / "log_data").rglob("*.json"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+def expected_analytics(source: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every analytics table's rows, in key order, as the raw files under `source` imply."""
+    songs = _songs(source)
+    events = _events(source)
+
+    song_by_identity: dict[tuple[str | None, str | None, float], str] = {}
+    song_versions: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    artist_names: dict[str, Counter[str]] = defaultdict(Counter)
+    for song in songs:
+        identity = (as_text(song["title"]), as_text(song["artist_name"]), song["duration"])
+        song_by_identity[identity] = min(song["song_id"], song_by_identity.get(identity, "~"))
+        song_versions[song["song_id"]].append(song)
+        if song["artist_name"] is not None:
+            artist_names[song["artist_id"]][as_text(song["artist_name"])] += 1
+    artist_of_song = {sid: min(v["artist_id"] for v in vs) for sid, vs in song_versions.items()}
+    title_of_song = {
+        sid: as_text(min(vs, key=lambda v: (v["artist_id"], as_text(v["title"])))["title"])
+        for sid, vs in song_versions.items()
+    }
+    artist_name = {  # the name on most songs; ties: the shortest, then A-Z first
+        artist: min(names.items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0]
+        for artist, names in artist_names.items()
+    }
+
+    plays: dict[tuple[int, int, int], Play] = {}
+    latest: dict[int, dict[str, Any]] = {}
+    for event in sorted(events, key=lambda e: e["ts"]):
+        if event["userId"] in ("", None):
+            continue
+        user = int(event["userId"])
+        order = (event["ts"], event["itemInSession"], event["sessionId"])
+        if user not in latest or order >= _order(latest[user]):
+            latest[user] = event
+        if event["page"] != "NextSong":
+            continue
+        identity = (repaired(event["song"]), repaired(event["artist"]), event["length"])
+        song_id = song_by_identity.get(identity)
+        plays.setdefault(
+            (user, event["sessionId"], event["itemInSession"]),
+            Play(
+                user,
+                datetime.fromtimestamp(event["ts"] / 1000, UTC),
+                event["level"],
+                song_id,
+                artist_of_song[song_id] if song_id else None,
+            ),
+        )
+    every = list(plays.values())
+    total = len(every)
+
+    def top(counts: Counter[Any]) -> list[tuple[int, Any, int]]:
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:10]
+        return [(rank, key, n) for rank, (key, n) in enumerate(ranked, start=1)]
+
+    song_plays = Counter(p.song_id for p in every if p.song_id)
+    artist_plays = Counter(p.artist_id for p in every if p.artist_id)
+    user_plays = Counter(p.user_id for p in every)
+    levels = Counter(p.level for p in every)
+    hours = Counter(p.start.hour for p in every)
+    weekdays = Counter((p.start.weekday() + 1) % 7 for p in every)
+    day_users: dict[date, set[int]] = defaultdict(set)
+    day_plays: Counter[date] = Counter()
+    for play in every:
+        day_users[play.start.date()].add(play.user_id)
+        day_plays[play.start.date()] += 1
+    matched = Counter(p.song_id is not None for p in every)
+    return {
+        "top_songs": [
+            (rank, sid, title_of_song[sid], artist_name.get(artist_of_song[sid]), n)
+            for rank, sid, n in top(song_plays)
+        ],
+        "top_artists": [(rank, aid, artist_name.get(aid), n) for rank, aid, n in top(artist_plays)],
+        "most_active_users": [
+            (
+                rank,
+                user,
+                repaired(latest[user]["firstName"]),
+                repaired(latest[user]["lastName"]),
+                latest[user]["level"],
+                n,
+            )
+            for rank, user, n in top(user_plays)
+        ],
+        "plays_by_hour": sorted(hours.items()),
+        "plays_by_level": [(level, n, n / total) for level, n in sorted(levels.items())],
+        "plays_by_weekday": [(d, WEEKDAYS[d], n) for d, n in sorted(weekdays.items())],
+        "daily_active_users": [
+            (day, len(day_users[day]), day_plays[day]) for day in sorted(day_plays)
+        ],
+        "song_match_share": [(m, n, n / total) for m, n in sorted(matched.items())],
+    }
+
+
+def _order(event: dict[str, Any]) -> tuple[int, int, int]:
+    return event["ts"], event["itemInSession"], event["sessionId"]

@@ -1,0 +1,73 @@
+-- connection 19: a transaction begins
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
+CREATE SCHEMA IF NOT EXISTS "public";
+
+SET search_path TO "public";
+
+SELECT COUNT(*) FROM information_schema.tables
+WHERE table_schema = 'public' AND table_name = 'songplays';
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
+CREATE TABLE IF NOT EXISTS daily_active_users (
+    day          DATE   NOT NULL PRIMARY KEY, -- A day (UTC) with at least one play. <- songplays.start_time
+    active_users BIGINT NOT NULL,             -- Distinct users who played a song that day. <- songplays.user_id
+    plays        BIGINT NOT NULL              -- Plays that day. <- songplays.songplay_id
+)
+-- Every analytics table is a few rows: a copy on every node, so joins never move it.
+DISTSTYLE ALL;
+
+-- Redshift's LOCK has no modes: it takes an exclusive lock until commit, so overlapping runs
+-- wait instead of failing with a serializable isolation error; readers wait too.
+LOCK "daily_active_users";
+
+-- DELETE, not TRUNCATE: TRUNCATE commits at once on Redshift, so a rebuild would not be atomic.
+DELETE FROM "daily_active_users";
+
+-- Users active each day (UTC): those who played at least one song.
+INSERT INTO daily_active_users (day, active_users, plays)
+SELECT CAST(start_time AS DATE), COUNT(DISTINCT user_id), COUNT(*)
+FROM songplays
+GROUP BY CAST(start_time AS DATE);
+
+-- Fresh planner statistics once a table's rows are replaced, so that the INSERTs and checks
+-- that read it next choose their joins from its real size. (Not COPY's STATUPDATE: a daily load COPYs into
+-- an incoming table, whose statistics nobody reads.)
+ANALYZE "daily_active_users";
+
+SELECT COUNT(*) FROM "daily_active_users";
+
+SELECT column_name, data_type, character_maximum_length, is_nullable
+FROM information_schema.columns
+WHERE table_schema = 'public' AND table_name = 'daily_active_users'
+ORDER BY ordinal_position;
+
+COMMIT;
+
+-- connection 20: a transaction begins
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
+CREATE SCHEMA IF NOT EXISTS "public";
+
+SET search_path TO "public";
+
+SELECT * FROM "daily_active_users" ORDER BY "day" LIMIT 400;
+
+SELECT column_name, data_type, character_maximum_length, is_nullable
+FROM information_schema.columns
+WHERE table_schema = 'public' AND table_name = 'daily_active_users'
+ORDER BY ordinal_position;
+
+COMMIT;

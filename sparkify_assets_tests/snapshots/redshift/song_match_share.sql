@@ -1,0 +1,77 @@
+-- connection 25: a transaction begins
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
+CREATE SCHEMA IF NOT EXISTS "public";
+
+SET search_path TO "public";
+
+SELECT COUNT(*) FROM information_schema.tables
+WHERE table_schema = 'public' AND table_name = 'songplays';
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
+CREATE TABLE IF NOT EXISTS song_match_share (
+    matched BOOLEAN          NOT NULL PRIMARY KEY, -- Whether the plays were matched to a song of the catalogue. <- songplays.song_id
+    plays   BIGINT           NOT NULL,             -- How many plays. <- songplays.songplay_id
+    share   DOUBLE PRECISION NOT NULL              -- Those plays / all plays, 0-1. <- songplays.songplay_id
+)
+-- Every analytics table is a few rows: a copy on every node, so joins never move it.
+DISTSTYLE ALL;
+
+-- Redshift's LOCK has no modes: it takes an exclusive lock until commit, so overlapping runs
+-- wait instead of failing with a serializable isolation error; readers wait too.
+LOCK "song_match_share";
+
+-- DELETE, not TRUNCATE: TRUNCATE commits at once on Redshift, so a rebuild would not be atomic.
+DELETE FROM "song_match_share";
+
+-- Plays matched and not matched to a song of the catalogue, with their shares: how much of
+-- the listening the song dimension can describe.
+INSERT INTO song_match_share (matched, plays, share)
+SELECT
+    song_id IS NOT NULL,
+    COUNT(*),
+    CAST(COUNT(*) AS DOUBLE PRECISION) / SUM(COUNT(*)) OVER ()
+FROM songplays
+GROUP BY song_id IS NOT NULL;
+
+-- Fresh planner statistics once a table's rows are replaced, so that the INSERTs and checks
+-- that read it next choose their joins from its real size. (Not COPY's STATUPDATE: a daily load COPYs into
+-- an incoming table, whose statistics nobody reads.)
+ANALYZE "song_match_share";
+
+SELECT COUNT(*) FROM "song_match_share";
+
+SELECT column_name, data_type, character_maximum_length, is_nullable
+FROM information_schema.columns
+WHERE table_schema = 'public' AND table_name = 'song_match_share'
+ORDER BY ordinal_position;
+
+COMMIT;
+
+-- connection 26: a transaction begins
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
+CREATE SCHEMA IF NOT EXISTS "public";
+
+SET search_path TO "public";
+
+SELECT * FROM "song_match_share" ORDER BY "matched" LIMIT 400;
+
+SELECT column_name, data_type, character_maximum_length, is_nullable
+FROM information_schema.columns
+WHERE table_schema = 'public' AND table_name = 'song_match_share'
+ORDER BY ordinal_position;
+
+COMMIT;

@@ -1,0 +1,189 @@
+"""The analysts' tables: each query's result equals the same figure computed straight from the
+raw JSON, on generated data and on the real sample, and agrees with the generator's ground truth;
+each materialization shows its rows, and charts where a picture reads better."""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from dagster import ExecuteInProcessResult
+
+from sparkify_assets.definitions import build_definitions
+from sparkify_assets.resources.warehouse import WarehouseResource
+from sparkify_assets.tables import ANALYTICS_TABLES
+from sparkify_assets.truth import analytics_differences
+
+from .raw_reference import expected_analytics
+
+CHARTED = {"plays_by_hour", "plays_by_weekday", "daily_active_users"}
+
+
+def run_etl(settings) -> ExecuteInProcessResult:
+    result = (
+        build_definitions(settings)
+        .resolve_job_def("sparkify_etl")
+        .execute_in_process(raise_on_error=False)
+    )
+    assert result.success
+    return result
+
+
+def table_rows(warehouse: WarehouseResource) -> dict[str, list[tuple[Any, ...]]]:
+    return {table.name: warehouse.first_rows(table, 10_000)[1] for table in ANALYTICS_TABLES}
+
+
+def assert_same_rows(found: list[tuple[Any, ...]], expected: list[tuple[Any, ...]]) -> None:
+    assert len(found) == len(expected)
+    for found_row, expected_row in zip(found, expected, strict=True):
+        # shares are floats, computed in another order: equal to the last few bits
+        assert found_row == tuple(
+            pytest.approx(value, rel=1e-12) if isinstance(value, float) else value
+            for value in expected_row
+        )
+
+
+@pytest.fixture(scope="module")
+def sample_result(sample, postgres_home, tmp_path_factory):
+    """One run of the job over the generated sample, in a schema of its own for this module."""
+    from sparkify_assets.settings import Settings
+
+    from .conftest import TEST_LAST_DAY
+
+    location, truth = sample
+    schema = "test_analytics_sample"
+    warehouse = WarehouseResource(home=str(postgres_home), schema_name=schema)
+    settings = Settings.from_env(
+        {
+            "SPARKIFY_HOME": str(postgres_home),
+            "SPARKIFY_SCHEMA": schema,
+            "SPARKIFY_LAST_DAY": TEST_LAST_DAY,
+            "SPARKIFY_SOURCE": str(location),
+        }
+    )
+    result = run_etl(settings)
+    yield result, warehouse, location, truth
+    with warehouse.session() as session:
+        session.execute("common/drop_schema", schema=schema)
+
+
+@pytest.mark.parametrize("table", [t.name for t in ANALYTICS_TABLES])
+def test_each_query_gives_what_the_raw_json_of_the_generated_sample_implies(sample_result, table):
+    _, warehouse, location, _ = sample_result
+    assert_same_rows(table_rows(warehouse)[table], expected_analytics(location)[table])
+
+
+def test_the_queries_agree_with_the_generators_ground_truth(sample_result):
+    _, warehouse, _, truth = sample_result
+    with warehouse.session() as session:
+        assert analytics_differences(session, truth) == []
+
+
+def test_the_comparison_with_the_truth_names_a_wrong_figure_and_a_wrong_share(sample_result):
+    _, warehouse, _, truth = sample_result
+    with warehouse.session() as session:
+        session.cursor.execute("UPDATE plays_by_hour SET plays = plays + 1 WHERE hour = 5")
+        session.cursor.execute("UPDATE plays_by_level SET share = share / 2 WHERE level = 'paid'")
+        found = analytics_differences(session, truth)
+        session.connection.rollback()
+    assert [line.split(" ")[0] for line in found] == ["plays_by_hour", "plays_by_level:"]
+    assert "5: " in found[0]
+
+
+@pytest.mark.parametrize("table", [t.name for t in ANALYTICS_TABLES])
+def test_the_real_sample_gives_what_its_raw_json_implies(
+    real_data: Path, real_sample_warehouse: WarehouseResource, table: str
+):
+    assert_same_rows(table_rows(real_sample_warehouse)[table], expected_analytics(real_data)[table])
+
+
+@pytest.fixture(scope="module")
+def real_sample_warehouse(real_data, postgres_home):
+    from sparkify_assets.settings import Settings
+
+    schema = "test_analytics_real"
+    warehouse = WarehouseResource(home=str(postgres_home), schema_name=schema)
+    run_etl(
+        Settings.from_env(
+            {
+                "SPARKIFY_HOME": str(postgres_home),
+                "SPARKIFY_SCHEMA": schema,
+                "SPARKIFY_LAST_DAY": "2018-11-30",
+                "SPARKIFY_SOURCE": str(real_data),
+            }
+        )
+    )
+    yield warehouse
+    with warehouse.session() as session:
+        session.execute("common/drop_schema", schema=schema)
+
+
+def materialization_metadata(result: ExecuteInProcessResult, asset: str) -> dict[str, Any]:
+    (event,) = [
+        e
+        for e in result.get_asset_materialization_events()
+        if e.event_specific_data.materialization.asset_key.to_user_string() == asset
+    ]
+    return event.event_specific_data.materialization.metadata
+
+
+@pytest.mark.parametrize("table", [t.name for t in ANALYTICS_TABLES])
+def test_each_materialization_previews_its_rows_as_markdown(sample_result, table):
+    result, warehouse, _, _ = sample_result
+    preview = materialization_metadata(result, table)["preview"].value
+    header, _, *lines = preview.splitlines()
+    columns, rows = warehouse.first_rows(next(t for t in ANALYTICS_TABLES if t.name == table), 40)
+    assert header == "| " + " | ".join(columns) + " |"
+    assert len([line for line in lines if line.startswith("|")]) == len(rows)
+    assert str(rows[0][0]) in lines[0]
+
+
+def chart_svg(metadata: dict[str, Any]) -> str:
+    match = re.fullmatch(
+        r"!\[[^\]]*\]\(data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)\)", metadata["chart"].value
+    )
+    assert match, "the chart is an inline SVG image"
+    return base64.b64decode(match[1]).decode("utf-8")
+
+
+@pytest.mark.parametrize("table", sorted(CHARTED))
+def test_charts_show_one_bar_per_row_as_high_as_its_figure(sample_result, table):
+    result, warehouse, _, _ = sample_result
+    analytics = next(t for t in ANALYTICS_TABLES if t.name == table)
+    columns, rows = warehouse.first_rows(analytics, 1000)
+    assert analytics.chart is not None
+    values = [row[columns.index(analytics.chart.value)] for row in rows]
+    heights = [
+        float(h)
+        for h in re.findall(
+            r'<rect class="bar"[^>]* height="([0-9.]+)"',
+            chart_svg(materialization_metadata(result, table)),
+        )
+    ]
+    assert len(heights) == len(values)
+    tallest = max(values)
+    for value, height in zip(values, heights, strict=True):
+        assert height / max(heights) == pytest.approx(value / tallest, abs=0.01)
+
+
+def test_only_the_tables_a_picture_explains_carry_a_chart(sample_result):
+    result, *_ = sample_result
+    charted = {
+        t.name for t in ANALYTICS_TABLES if "chart" in materialization_metadata(result, t.name)
+    }
+    assert charted == CHARTED
+
+
+def test_the_real_sample_answers_the_analysts_questions_as_they_expect(real_sample_warehouse):
+    rows = table_rows(real_sample_warehouse)
+    assert rows["top_songs"][0][1:] == (
+        "SOBONKR12A58A7A7E0", "You're The One", "Dwight Yoakam", 37
+    )  # fmt: skip
+    assert rows["most_active_users"][0][:2] == (1, 49) and rows["most_active_users"][0][-1] == 689
+    paid = dict((level, share) for level, _, share in rows["plays_by_level"])["paid"]
+    assert paid == pytest.approx(5591 / 6820)
+    assert max(rows["plays_by_weekday"], key=lambda row: row[2])[1] == "Wednesday"
+    assert [plays for _, plays, _ in rows["song_match_share"]] == [6493, 327]

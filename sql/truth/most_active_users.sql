@@ -1,0 +1,1 @@
+SELECT rank, user_id, plays FROM most_active_users

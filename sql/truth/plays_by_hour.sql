@@ -1,0 +1,1 @@
+SELECT hour, plays FROM plays_by_hour

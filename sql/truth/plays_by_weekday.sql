@@ -1,0 +1,1 @@
+SELECT weekday, plays FROM plays_by_weekday

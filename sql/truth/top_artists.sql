@@ -1,0 +1,1 @@
+SELECT rank, artist_id, plays FROM top_artists
