@@ -5,7 +5,6 @@ failed one and fails the run. A failing check's metadata carries the counts and 
 offending keys, so the UI says what is wrong without a query.
 """
 
-from dataclasses import dataclass
 from datetime import date
 
 from dagster import (
@@ -22,28 +21,15 @@ from .assets.metadata import days_of_run
 from .partitions import Days
 from .resources.session import Session
 from .resources.warehouse import WarehouseResource
-from .tables import ANALYTICS_TABLES, STAGING_TABLES, STAR_TABLES, BuiltTable, StagingTable
-
-
-@dataclass(frozen=True)
-class Reference:
-    """Every non-null `child.column` must exist as `parent.parent_key`."""
-
-    child: str
-    column: str
-    parent: str
-    parent_key: str
-
-
-REFERENCES = (
-    Reference("songplays", "user_id", "users", "user_id"),
-    Reference("songplays", "song_id", "songs", "song_id"),
-    Reference("songplays", "artist_id", "artists", "artist_id"),
-    Reference("songplays", "start_time", "time", "start_time"),
-    Reference("songs", "artist_id", "artists", "artist_id"),
+from .tables import (
+    ANALYTICS_TABLES,
+    REFERENCES,
+    STAGING_TABLES,
+    STAR_TABLES,
+    BuiltTable,
+    Reference,
+    StagingTable,
 )
-
-_UPSTREAM = {table.name: set(table.upstream) for table in STAR_TABLES}
 
 
 def _key_check(table: BuiltTable) -> AssetChecksDefinition:
@@ -81,7 +67,7 @@ def _key_check(table: BuiltTable) -> AssetChecksDefinition:
 def _reference_check(reference: Reference) -> AssetChecksDefinition:
     # A check runs after both tables exist. It belongs to the child unless the parent is built
     # from the child (time from songplays); then it is the parent's completeness check.
-    parent_is_downstream = reference.child in _UPSTREAM.get(reference.parent, set())
+    parent_is_downstream = reference.parent_is_built_from_child
     owner, other = (
         (reference.parent, reference.child)
         if parent_is_downstream

@@ -17,9 +17,10 @@ from .rawdata import event, log_files, song, song_files
 DECLARED_LINEAGE = {
     "staging_events": set(),
     "staging_songs": set(),
-    "songplays": {"staging_events", "staging_songs"},
+    # a fact after the dimensions it references, so its reference checks find them built
+    "songplays": {"staging_events", "staging_songs", "users", "songs", "artists"},
     "users": {"staging_events"},
-    "songs": {"staging_songs"},
+    "songs": {"staging_songs", "artists"},
     "artists": {"staging_songs"},
     "time": {"songplays"},
     "top_songs": {"songplays", "songs", "artists"},

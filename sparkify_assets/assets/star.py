@@ -12,7 +12,7 @@ from dagster import (
 )
 
 from ..resources.warehouse import MissingUpstream, WarehouseResource
-from ..tables import STAR_TABLES, StarTable
+from ..tables import STAR_TABLES, StarTable, built_after
 from ..targets import Target
 from .metadata import catalogue_metadata, days_of_run, table_metadata
 
@@ -26,7 +26,7 @@ def _star_asset(
         name=table.name,
         group_name="star",
         description=table.description,
-        deps=list(table.upstream),
+        deps=list(built_after(table)),
         kinds={target.kind, "sql"},
         owners=list(table.owners),
         metadata={
