@@ -1,0 +1,66 @@
+"""The bar charts and Markdown previews the analytics assets attach to their materializations."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ElementTree
+
+import pytest
+
+from sparkify_assets.assets.metadata import markdown_table
+from sparkify_assets.charts import MAX_LABELS, bar_chart_svg
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def bars(svg: str) -> list[float]:
+    return [float(rect.get("height")) for rect in ElementTree.fromstring(svg).iter(f"{SVG}rect")
+            if rect.get("class") == "bar"]  # fmt: skip
+
+
+def labels(svg: str) -> list[str]:
+    root = ElementTree.fromstring(svg)
+    return [text.text for text in root.iter(f"{SVG}text") if text.get("text-anchor") == "middle"]
+
+
+def test_each_value_is_a_bar_as_high_as_its_share_of_the_tallest():
+    heights = bars(bar_chart_svg("Plays", ["a", "b", "c"], [10, 40, 20]))
+    assert heights[0] / heights[1] == pytest.approx(0.25)
+    assert heights[2] / heights[1] == pytest.approx(0.5)
+
+
+def test_the_y_axis_ends_at_a_round_number_above_the_tallest_bar():
+    svg = bar_chart_svg("Plays", ["a"], [462])
+    axis = [t.text for t in ElementTree.fromstring(svg).iter(f"{SVG}text")
+            if t.get("text-anchor") == "end"]  # fmt: skip
+    assert axis == ["0", "125", "250", "375", "500"]
+
+
+def test_many_bars_are_labelled_sparsely_so_labels_never_overlap():
+    days = [f"2018-11-{day:02d}" for day in range(1, 31)]
+    svg = bar_chart_svg("Daily active users", days, list(range(30)))
+    shown = labels(svg)[1:]  # the title is centred too
+    assert len(bars(svg)) == 30
+    assert len(shown) <= MAX_LABELS and shown[0] == "2018-11-01"
+
+
+def test_text_is_escaped_so_the_svg_stays_well_formed():
+    svg = bar_chart_svg('Plays <by> "hour" & more', ["<0>", "&1"], [1, 2])
+    assert "Plays <by>" in ElementTree.fromstring(svg).find(f"{SVG}text").text
+
+
+def test_no_rows_give_an_empty_chart_not_an_error():
+    assert bars(bar_chart_svg("Nothing yet", [], [])) == []
+
+
+def test_labels_and_values_must_pair_up():
+    with pytest.raises(ValueError, match="2 labels for 1 values"):
+        bar_chart_svg("Plays", ["a", "b"], [1])
+
+
+def test_the_preview_is_a_markdown_table_that_says_when_it_shows_only_some_rows():
+    preview = markdown_table(["name", "share"], [("a|b", 0.123456), (None, 1.0)], total=5).value
+    lines = preview.splitlines()
+    assert lines[:4] == ["| name | share |", "|---|---|", "| a\\|b | 0.1235 |", "|  | 1.0000 |"]
+    assert re.search(r"The first 2 of 5 rows", preview)
+    assert "first" not in markdown_table(["x"], [(1,)], total=1).value
