@@ -120,16 +120,7 @@ STAGING_TABLES = (
     ),
 )
 
-STAR_TABLES = (
-    StarTable(
-        "songplays",
-        key="songplay_id",
-        upstream=("staging_events", "staging_songs"),
-        description="Fact: one row per song play (NextSong event with a user), "
-        "matched to its song and artist where the catalogue has them. Partitioned by the UTC "
-        "day of start_time.",
-        day_column=DayColumn("start_time", epoch_ms=False),
-    ),
+STAR_TABLES = (  # dimensions before the fact that references them, as they are built
     StarTable(
         "users",
         key="user_id",
@@ -138,16 +129,25 @@ STAR_TABLES = (
         "every day loaded.",
     ),
     StarTable(
+        "artists",
+        key="artist_id",
+        upstream=("staging_songs",),
+        description="Dimension: one row per artist, with its most common name and location.",
+    ),
+    StarTable(
         "songs",
         key="song_id",
         upstream=("staging_songs",),
         description="Dimension: one row per song; unknown year is NULL.",
     ),
     StarTable(
-        "artists",
-        key="artist_id",
-        upstream=("staging_songs",),
-        description="Dimension: one row per artist, with its most common name and location.",
+        "songplays",
+        key="songplay_id",
+        upstream=("staging_events", "staging_songs"),
+        description="Fact: one row per song play (NextSong event with a user), "
+        "matched to its song and artist where the catalogue has them. Partitioned by the UTC "
+        "day of start_time.",
+        day_column=DayColumn("start_time", epoch_ms=False),
     ),
     StarTable(
         "time",

@@ -86,30 +86,34 @@ def expected_analytics(source: Path) -> dict[str, list[tuple[Any, ...]]]:
         for artist, names in artist_names.items()
     }
 
-    plays: dict[tuple[int, int, int], Play] = {}
+    # The same event staged twice is one play: the first by (ts, song, artist, length, level,
+    # location, user agent). A user's name and level come from their latest event: by ts, item
+    # in session and session, latest first; then by level, first name, last name and gender.
+    staged: dict[tuple[int, int, int], list[dict[str, Any]]] = defaultdict(list)
     latest: dict[int, dict[str, Any]] = {}
-    for event in sorted(events, key=lambda e: e["ts"]):
+    for event in events:
         if event["userId"] in ("", None):
             continue
         user = int(event["userId"])
-        order = (event["ts"], event["itemInSession"], event["sessionId"])
-        if user not in latest or order >= _order(latest[user]):
+        if user not in latest or _recency(event) < _recency(latest[user]):
             latest[user] = event
-        if event["page"] != "NextSong":
-            continue
+        if event["page"] == "NextSong":
+            staged[(user, event["sessionId"], event["itemInSession"])].append(event)
+    plays: list[Play] = []
+    for (user, _, _), copies in staged.items():
+        event = min(copies, key=_copy_order)
         identity = (repaired(event["song"]), repaired(event["artist"]), event["length"])
         song_id = song_by_identity.get(identity)
-        plays.setdefault(
-            (user, event["sessionId"], event["itemInSession"]),
+        plays.append(
             Play(
                 user,
                 datetime.fromtimestamp(event["ts"] / 1000, UTC),
                 event["level"],
                 song_id,
                 artist_of_song[song_id] if song_id else None,
-            ),
+            )
         )
-    every = list(plays.values())
+    every = plays
     total = len(every)
 
     def top(counts: Counter[Any]) -> list[tuple[int, Any, int]]:
@@ -119,7 +123,7 @@ def expected_analytics(source: Path) -> dict[str, list[tuple[Any, ...]]]:
     song_plays = Counter(p.song_id for p in every if p.song_id)
     artist_plays = Counter(p.artist_id for p in every if p.artist_id)
     user_plays = Counter(p.user_id for p in every)
-    levels = Counter(p.level for p in every)
+    levels = Counter(p.level for p in every if p.level is not None)
     hours = Counter(p.start.hour for p in every)
     weekdays = Counter((p.start.weekday() + 1) % 7 for p in every)
     day_users: dict[date, set[int]] = defaultdict(set)
@@ -155,5 +159,25 @@ def expected_analytics(source: Path) -> dict[str, list[tuple[Any, ...]]]:
     }
 
 
-def _order(event: dict[str, Any]) -> tuple[int, int, int]:
-    return event["ts"], event["itemInSession"], event["sessionId"]
+def _text_order(value: Any) -> tuple[bool, str]:
+    """NULLs after every text, as PostgreSQL and Redshift sort them."""
+    return value is None, "" if value is None else str(value)
+
+
+def _recency(event: dict[str, Any]) -> tuple[Any, ...]:
+    """Smallest for the event that speaks for the user: the latest, then the tie rules."""
+    return (
+        -event["ts"],
+        -event["itemInSession"],
+        -event["sessionId"],
+        *(_text_order(event[key]) for key in ("level", "firstName", "lastName", "gender")),
+    )
+
+
+def _copy_order(event: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        event["ts"],
+        *(_text_order(event[key]) for key in ("song", "artist")),
+        (event["length"] is None, event["length"] or 0.0),
+        *(_text_order(event[key]) for key in ("level", "location", "userAgent")),
+    )

@@ -18,6 +18,7 @@ from sparkify_assets.tables import ANALYTICS_TABLES
 from sparkify_assets.truth import analytics_differences
 
 from .raw_reference import expected_analytics
+from .rawdata import event, log_files, song, song_files
 
 CHARTED = {"plays_by_hour", "plays_by_weekday", "daily_active_users"}
 
@@ -89,8 +90,8 @@ def test_the_comparison_with_the_truth_names_a_wrong_figure_and_a_wrong_share(sa
         session.cursor.execute("UPDATE plays_by_level SET share = share / 2 WHERE level = 'paid'")
         found = analytics_differences(session, truth)
         session.connection.rollback()
-    assert [line.split(" ")[0] for line in found] == ["plays_by_hour", "plays_by_level:"]
-    assert "5: " in found[0]
+    assert [line.split(" ")[0] for line in found] == ["plays_by_hour", "plays_by_level"]
+    assert "5: " in found[0] and "paid: " in found[1]
 
 
 @pytest.mark.parametrize("table", [t.name for t in ANALYTICS_TABLES])
@@ -135,10 +136,15 @@ def test_each_materialization_previews_its_rows_as_markdown(sample_result, table
     result, warehouse, _, _ = sample_result
     preview = materialization_metadata(result, table)["preview"].value
     header, _, *lines = preview.splitlines()
-    columns, rows = warehouse.first_rows(next(t for t in ANALYTICS_TABLES if t.name == table), 40)
+    analytics = next(t for t in ANALYTICS_TABLES if t.name == table)
+    columns, rows = warehouse.first_rows(analytics, 40)
     assert header == "| " + " | ".join(columns) + " |"
-    assert len([line for line in lines if line.startswith("|")]) == len(rows)
-    assert str(rows[0][0]) in lines[0]
+    cells = [line.strip("|").split(" | ") for line in lines if line.startswith("|")]
+    assert len(cells) == len(rows)
+    for row_cells, row in zip(cells, rows, strict=True):
+        for cell, value in zip(row_cells, row, strict=True):
+            shown = f"{value:.4f}" if isinstance(value, float) else str(value)
+            assert cell.strip() == shown
 
 
 def chart_svg(metadata: dict[str, Any]) -> str:
@@ -187,3 +193,25 @@ def test_the_real_sample_answers_the_analysts_questions_as_they_expect(real_samp
     assert paid == pytest.approx(5591 / 6820)
     assert max(rows["plays_by_weekday"], key=lambda row: row[2])[1] == "Wednesday"
     assert [plays for _, plays, _ in rows["song_match_share"]] == [6493, 327]
+
+
+def test_no_play_matching_a_song_leaves_top_songs_empty_and_the_run_green(
+    raw_files, settings, warehouse
+):
+    source = raw_files(
+        {
+            **log_files(("2018-11-02", [event(song="Unknown Song")])),
+            **song_files(song(title="Another Song")),
+        }
+    )
+    result = run_etl(settings(SPARKIFY_SOURCE=source.location))
+    rows = table_rows(warehouse)
+    assert rows["top_songs"] == [] and rows["top_artists"] == []
+    assert [plays for _, plays, _ in rows["song_match_share"]] == [1]
+    checks = {
+        e.event_specific_data.asset_key.to_user_string(): e.event_specific_data.passed
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        and e.event_specific_data.check_name == "primary_key"
+    }
+    assert checks["top_songs"] and checks["top_artists"]

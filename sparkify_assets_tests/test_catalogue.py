@@ -128,3 +128,12 @@ def test_a_source_not_written_as_table_dot_column_is_refused(tmp_path, monkeypat
     finally:
         sql.read_sql.cache_clear()
         catalogue.columns_of.cache_clear()
+
+
+def test_the_catalogue_reads_every_column_the_ddl_creates(warehouse):
+    """A column line the catalogue could not read would silently lose its description."""
+    with warehouse.session() as session:
+        session.create(*ASSET_TABLES)
+        for table in ASSET_TABLES:
+            created = [column.name for column in session.columns(table.name)]
+            assert [column.name for column in columns_of(table)] == created, table.name

@@ -35,7 +35,7 @@ CHROMIUM_FLAGS = [
     "--disable-dev-shm-usage",
     "--disable-background-networking",
 ]
-LAST_DAY = "2018-11-30"  # the generated sample's month: 30 daily partitions
+SAMPLE_LAST_DAY = "2018-11-30"  # the generated sample's month: 30 daily partitions to choose
 SERVER_START_SECONDS = 180
 MATERIALIZE_SECONDS = 600
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -112,7 +112,7 @@ def ui(sample, postgres_home: Path, tmp_path_factory: pytest.TempPathFactory) ->
         "SPARKIFY_HOME": str(postgres_home),
         "SPARKIFY_SCHEMA": schema,
         "SPARKIFY_SOURCE": str(location),
-        "SPARKIFY_LAST_DAY": LAST_DAY,
+        "SPARKIFY_LAST_DAY": SAMPLE_LAST_DAY,
     }
     environment = {**os.environ, **variables, "DAGSTER_HOME": str(work / "dagster-home")}
     environment.pop("SPARKIFY_WAREHOUSE_URL", None)
@@ -166,7 +166,7 @@ def screenshot_on_failure(page, step: str, folder: Path) -> Iterator[None]:
     """A failing step leaves a picture of the page and its HTML, named in the failure."""
     try:
         yield
-    except BaseException as error:
+    except Exception as error:
         shot = folder / f"failure-{step}.png"
         page.screenshot(path=str(shot), full_page=True)
         (folder / f"failure-{step}.html").write_text(page.content(), encoding="utf-8")

@@ -19,7 +19,8 @@ from ..targets import Target
 from .metadata import catalogue_metadata, markdown_table, table_metadata
 
 PREVIEW_ROWS = 40  # all of every table but daily_active_users over more than 40 days
-CHART_BARS = 400  # a year and more of daily active users, one bar a day
+CHART_BARS = 400  # daily active users: the latest 400 days, a bar a day
+READ_ROWS = 10_000  # more than any analytics table holds: 27 years of days
 
 
 def _analytics_asset(table: AnalyticsTable, target: Target) -> AssetsDefinition:
@@ -41,22 +42,28 @@ def _analytics_asset(table: AnalyticsTable, target: Target) -> AssetsDefinition:
             state = warehouse.rebuild(table)
         except MissingUpstream as error:
             raise Failure(description=str(error), allow_retries=False) from None
-        columns, rows = warehouse.first_rows(table, CHART_BARS)
+        columns, rows = warehouse.first_rows(table, READ_ROWS)
         metadata: dict[str, Any] = {
             **table_metadata(table, state),
             "preview": markdown_table(columns, rows[:PREVIEW_ROWS], state.row_count),
         }
         if table.chart is not None and rows:
-            chart = table.chart
-            labels = [str(row[columns.index(chart.label)]) for row in rows]
-            values = [float(row[columns.index(chart.value)]) for row in rows]
-            svg = bar_chart_svg(chart.title, labels, values)
+            chart, charted = table.chart, rows[-CHART_BARS:]
+            title = chart.title + (
+                f" (the latest {len(charted)})" if len(charted) < len(rows) else ""
+            )
+            svg = bar_chart_svg(
+                title,
+                [str(row[columns.index(chart.label)]) for row in charted],
+                [float(row[columns.index(chart.value)]) for row in charted],
+            )
             metadata["chart"] = MetadataValue.md(markdown_image(svg, chart.title))
-            context.log.info(f"{table.name}: chart of {len(rows)} bars attached")
+            context.log.info(f"{table.name}: chart of {len(charted)} bars attached")
         return MaterializeResult(metadata=metadata)
 
     return build
 
 
 def build_analytics_assets(target: Target) -> list[AssetsDefinition]:
+    """One asset per analytics table, its kind saying which warehouse holds it."""
     return [_analytics_asset(table, target) for table in ANALYTICS_TABLES]

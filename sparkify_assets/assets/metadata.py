@@ -42,31 +42,18 @@ def days_of_run(
 def catalogue_metadata(table: Table) -> dict[str, Any]:
     """The asset's columns with their descriptions and, for a built table, which upstream
     columns each is computed from: what a new analyst reads in the UI's catalogue."""
-    columns = columns_of(table)
-    metadata: dict[str, Any] = {
-        "dagster/column_schema": TableSchema(
-            columns=[
-                TableColumn(column.name, column.data_type.lower(), description=column.description)
-                for column in columns
-            ]
-        )
-    }
-    if isinstance(table, BuiltTable):
-        metadata["dagster/column_lineage"] = TableColumnLineage(
-            deps_by_column={
-                column.name: [
-                    TableColumnDep(AssetKey(upstream), upstream_column)
-                    for upstream, upstream_column in column.sources
-                ]
-                for column in columns
-            }
-        )
-    return metadata
+    schema = TableSchema(
+        columns=[
+            TableColumn(column.name, column.data_type.lower(), description=column.description)
+            for column in columns_of(table)
+        ]
+    )
+    return {"dagster/column_schema": schema, **_column_lineage(table)}
 
 
 def table_metadata(table: Table, state: TableState) -> dict[str, Any]:
-    """A materialization's record of the table: its rows, and its columns as the warehouse
-    holds them, described as the catalogue describes them."""
+    """A materialization's record of the table: its rows, its columns as the warehouse holds
+    them (described as the catalogue describes them) and where they come from."""
     descriptions = {column.name: column.description for column in columns_of(table)}
     return {
         "dagster/row_count": state.row_count,
@@ -81,6 +68,23 @@ def table_metadata(table: Table, state: TableState) -> dict[str, Any]:
                 for column in state.columns
             ]
         ),
+        **_column_lineage(table),
+    }
+
+
+def _column_lineage(table: Table) -> dict[str, TableColumnLineage]:
+    if not isinstance(table, BuiltTable):
+        return {}  # staging columns come from files, not from other assets
+    return {
+        "dagster/column_lineage": TableColumnLineage(
+            deps_by_column={
+                column.name: [
+                    TableColumnDep(AssetKey(upstream), upstream_column)
+                    for upstream, upstream_column in column.sources
+                ]
+                for column in columns_of(table)
+            }
+        )
     }
 
 

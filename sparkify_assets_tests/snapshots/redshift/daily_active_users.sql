@@ -63,7 +63,7 @@ CREATE SCHEMA IF NOT EXISTS "public";
 
 SET search_path TO "public";
 
-SELECT * FROM "daily_active_users" ORDER BY "day" LIMIT 400;
+SELECT * FROM "daily_active_users" ORDER BY "day" LIMIT 10000;
 
 SELECT column_name, data_type, character_maximum_length, is_nullable
 FROM information_schema.columns

@@ -32,13 +32,13 @@ DROP TABLE IF EXISTS "top_songs";
 
 DROP TABLE IF EXISTS "time";
 
-DROP TABLE IF EXISTS "artists";
+DROP TABLE IF EXISTS "songplays";
 
 DROP TABLE IF EXISTS "songs";
 
-DROP TABLE IF EXISTS "users";
+DROP TABLE IF EXISTS "artists";
 
-DROP TABLE IF EXISTS "songplays";
+DROP TABLE IF EXISTS "users";
 
 DROP TABLE IF EXISTS "staging_songs";
 
@@ -163,28 +163,6 @@ DISTSTYLE ALL;
 -- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
 SELECT 1;
 
-CREATE TABLE IF NOT EXISTS songplays (
-    songplay_id CHAR(32)     NOT NULL PRIMARY KEY, -- One play: MD5 of user, session and item in session, so a reload gives the same id. <- staging_events.user_id, staging_events.session_id, staging_events.item_in_session
-    start_time  TIMESTAMP    NOT NULL,             -- When the play started, UTC. <- staging_events.ts
-    user_id     INTEGER      NOT NULL,             -- Who played it. <- staging_events.user_id
-    level       VARCHAR(16),                       -- free or paid, as the user was at that moment. <- staging_events.level
-    song_id     VARCHAR(32),                       -- The catalogue's song with the same title, artist and length; NULL when none. <- staging_events.song, staging_events.artist, staging_events.length, staging_songs.title, staging_songs.artist_name, staging_songs.duration, staging_songs.song_id
-    artist_id   VARCHAR(32),                       -- That song's artist; NULL when the song is unknown. <- staging_songs.artist_id
-    session_id  INTEGER      NOT NULL,             -- The app session the play belongs to. <- staging_events.session_id
-    location    VARCHAR(512),                      -- Where the user was ("City, ST"), text repaired to UTF-8. <- staging_events.location
-    user_agent  VARCHAR(1024)                      -- The user's browser, without the logs' surrounding quotes. <- staging_events.user_agent
-)
--- Its largest join is with time (one row per distinct start_time, as many rows as plays), and
--- analysts filter on time ranges: distributing and sorting both tables on start_time makes that
--- join local and a merge join, and lets range filters skip blocks. song_id would skew badly
--- (it is NULL for most plays); users, songs and artists are copied to every node instead.
-DISTSTYLE KEY DISTKEY (start_time) SORTKEY (start_time);
-
--- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
--- object at the same moment may fail one (the catalog is not locked in a transaction), which
--- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
-SELECT 1;
-
 CREATE TABLE IF NOT EXISTS users (
     user_id    INTEGER NOT NULL PRIMARY KEY, -- The app's user id. <- staging_events.user_id
     first_name VARCHAR(256),                 -- From the user's latest event. <- staging_events.first_name
@@ -194,6 +172,21 @@ CREATE TABLE IF NOT EXISTS users (
 )
 -- A dimension small enough to copy to every node, so joining songplays to it never moves rows.
 DISTSTYLE ALL SORTKEY (user_id);
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
+CREATE TABLE IF NOT EXISTS artists (
+    artist_id VARCHAR(32) NOT NULL PRIMARY KEY, -- The catalogue's artist id. <- staging_songs.artist_id
+    name      VARCHAR(512),                     -- The name on most of the artist's songs. <- staging_songs.artist_name
+    location  VARCHAR(512),                     -- The most common place given for the artist; NULL when none. <- staging_songs.artist_location
+    latitude  DOUBLE PRECISION,                 -- With longitude, the most common coordinates given; NULL when none. <- staging_songs.artist_latitude
+    longitude DOUBLE PRECISION                  -- See latitude. <- staging_songs.artist_longitude
+)
+-- A dimension small enough to copy to every node, so joining songplays to it never moves rows.
+DISTSTYLE ALL SORTKEY (artist_id);
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which
@@ -215,15 +208,22 @@ DISTSTYLE ALL SORTKEY (song_id);
 -- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
 SELECT 1;
 
-CREATE TABLE IF NOT EXISTS artists (
-    artist_id VARCHAR(32) NOT NULL PRIMARY KEY, -- The catalogue's artist id. <- staging_songs.artist_id
-    name      VARCHAR(512),                     -- The name on most of the artist's songs. <- staging_songs.artist_name
-    location  VARCHAR(512),                     -- The most common place given for the artist; NULL when none. <- staging_songs.artist_location
-    latitude  DOUBLE PRECISION,                 -- With longitude, the most common coordinates given; NULL when none. <- staging_songs.artist_latitude
-    longitude DOUBLE PRECISION                  -- See latitude. <- staging_songs.artist_longitude
+CREATE TABLE IF NOT EXISTS songplays (
+    songplay_id CHAR(32)     NOT NULL PRIMARY KEY, -- One play: MD5 of user, session and item in session, so a reload gives the same id. <- staging_events.user_id, staging_events.session_id, staging_events.item_in_session
+    start_time  TIMESTAMP    NOT NULL,             -- When the play started, UTC. <- staging_events.ts
+    user_id     INTEGER      NOT NULL,             -- Who played it. <- staging_events.user_id
+    level       VARCHAR(16),                       -- free or paid, as the user was at that moment. <- staging_events.level
+    song_id     VARCHAR(32),                       -- The catalogue's song with the same title, artist and length; NULL when none. <- staging_events.song, staging_events.artist, staging_events.length, staging_songs.title, staging_songs.artist_name, staging_songs.duration, staging_songs.song_id
+    artist_id   VARCHAR(32),                       -- That song's artist; NULL when the song is unknown. <- staging_songs.artist_id
+    session_id  INTEGER      NOT NULL,             -- The app session the play belongs to. <- staging_events.session_id
+    location    VARCHAR(512),                      -- Where the user was ("City, ST"), text repaired to UTF-8. <- staging_events.location
+    user_agent  VARCHAR(1024)                      -- The user's browser, without the logs' surrounding quotes. <- staging_events.user_agent
 )
--- A dimension small enough to copy to every node, so joining songplays to it never moves rows.
-DISTSTYLE ALL SORTKEY (artist_id);
+-- Its largest join is with time (one row per distinct start_time, as many rows as plays), and
+-- analysts filter on time ranges: distributing and sorting both tables on start_time makes that
+-- join local and a merge join, and lets range filters skip blocks. song_id would skew badly
+-- (it is NULL for most plays); users, songs and artists are copied to every node instead.
+DISTSTYLE KEY DISTKEY (start_time) SORTKEY (start_time);
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which

@@ -66,7 +66,7 @@ CREATE SCHEMA IF NOT EXISTS "public";
 
 SET search_path TO "public";
 
-SELECT * FROM "plays_by_hour" ORDER BY "hour" LIMIT 400;
+SELECT * FROM "plays_by_hour" ORDER BY "hour" LIMIT 10000;
 
 SELECT column_name, data_type, character_maximum_length, is_nullable
 FROM information_schema.columns

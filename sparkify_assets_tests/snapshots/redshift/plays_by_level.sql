@@ -32,12 +32,13 @@ LOCK "plays_by_level";
 -- DELETE, not TRUNCATE: TRUNCATE commits at once on Redshift, so a rebuild would not be atomic.
 DELETE FROM "plays_by_level";
 
--- Plays by the level of the user at the time of the play, with each level's share.
+-- Plays by the level of the user at the time of the play, with each level's share of all
+-- plays (a play without a level has no row, but counts in the whole).
 INSERT INTO plays_by_level (level, plays, share)
 SELECT
     level,
     COUNT(*),
-    CAST(COUNT(*) AS DOUBLE PRECISION) / SUM(COUNT(*)) OVER ()
+    CAST(COUNT(*) AS DOUBLE PRECISION) / (SELECT COUNT(*) FROM songplays)
 FROM songplays
 WHERE level IS NOT NULL
 GROUP BY level;
@@ -67,7 +68,7 @@ CREATE SCHEMA IF NOT EXISTS "public";
 
 SET search_path TO "public";
 
-SELECT * FROM "plays_by_level" ORDER BY "level" LIMIT 400;
+SELECT * FROM "plays_by_level" ORDER BY "level" LIMIT 10000;
 
 SELECT column_name, data_type, character_maximum_length, is_nullable
 FROM information_schema.columns

@@ -74,7 +74,7 @@ CREATE SCHEMA IF NOT EXISTS "public";
 
 SET search_path TO "public";
 
-SELECT * FROM "plays_by_weekday" ORDER BY "weekday" LIMIT 400;
+SELECT * FROM "plays_by_weekday" ORDER BY "weekday" LIMIT 10000;
 
 SELECT column_name, data_type, character_maximum_length, is_nullable
 FROM information_schema.columns

@@ -82,7 +82,7 @@ CREATE SCHEMA IF NOT EXISTS "public";
 
 SET search_path TO "public";
 
-SELECT * FROM "top_songs" ORDER BY "rank" LIMIT 400;
+SELECT * FROM "top_songs" ORDER BY "rank" LIMIT 10000;
 
 SELECT column_name, data_type, character_maximum_length, is_nullable
 FROM information_schema.columns
