@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import base64
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
 from xml.sax.saxutils import escape
 
 WIDTH, HEIGHT = 720, 300
@@ -55,6 +56,32 @@ def bar_chart_svg(title: str, labels: Sequence[str], values: Sequence[float]) ->
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+WEEKDAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
+
+
+def _every_day(labels: Sequence[str]) -> list[str]:
+    first, last = date.fromisoformat(min(labels)), date.fromisoformat(max(labels))
+    return [str(first + timedelta(days=n)) for n in range((last - first).days + 1)]
+
+
+# Every bar an axis has, given the labels of the rows there are.
+AXES: dict[str, Callable[[Sequence[str]], list[str]]] = {
+    "hour": lambda _: [str(hour) for hour in range(24)],
+    "weekday": lambda _: list(WEEKDAYS),
+    "day": _every_day,  # from the first day with a row to the last
+}
+
+
+def complete_axis(
+    axis: str, labels: Sequence[str], values: Sequence[float]
+) -> tuple[list[str], list[float]]:
+    """The bars of every point of the axis, 0 where there is no row: a day without plays must
+    show as a gap in the chart, not vanish from it."""
+    found = dict(zip(labels, values, strict=True))
+    every = AXES[axis](labels) if labels else []
+    return every, [found.get(label, 0.0) for label in every]
 
 
 def markdown_image(svg: str, alt: str) -> str:

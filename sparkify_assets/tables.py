@@ -83,11 +83,13 @@ class StarTable(BuiltTable):
 
 @dataclass(frozen=True)
 class Chart:
-    """A bar chart of an analytics table: one bar per row, in key order."""
+    """A bar chart of an analytics table: a bar for every point of its axis, in order; a point
+    the table has no row for (an hour without plays) is a bar of 0, not a missing bar."""
 
     label: str  # the column that names each bar
     value: str  # the column that sets its height
     title: str
+    axis: str  # "hour", "weekday" or "day": what a complete set of bars is (charts.AXES)
 
 
 @dataclass(frozen=True)
@@ -222,7 +224,7 @@ ANALYTICS_TABLES = (
         key="hour",
         upstream=("songplays", "time"),
         description="Plays in each hour of the day (UTC), over every day loaded.",
-        chart=Chart("hour", "plays", "Plays by hour of day (UTC)"),
+        chart=Chart("hour", "plays", "Plays by hour of day (UTC)", axis="hour"),
     ),
     AnalyticsTable(
         "plays_by_level",
@@ -236,14 +238,14 @@ ANALYTICS_TABLES = (
         key="weekday",
         upstream=("songplays", "time"),
         description="Plays on each day of the week (UTC), Sunday first.",
-        chart=Chart("day_name", "plays", "Plays by day of the week (UTC)"),
+        chart=Chart("day_name", "plays", "Plays by day of the week (UTC)", axis="weekday"),
     ),
     AnalyticsTable(
         "daily_active_users",
         key="day",
         upstream=("songplays",),
         description="For each day (UTC) with plays: the users who played at least one song.",
-        chart=Chart("day", "active_users", "Daily active users"),
+        chart=Chart("day", "active_users", "Daily active users", axis="day"),
     ),
     AnalyticsTable(
         "song_match_share",

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ElementTree
 import pytest
 
 from sparkify_assets.assets.metadata import markdown_table
-from sparkify_assets.charts import MAX_LABELS, bar_chart_svg
+from sparkify_assets.charts import MAX_LABELS, bar_chart_svg, complete_axis
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -64,3 +64,25 @@ def test_the_preview_is_a_markdown_table_that_says_when_it_shows_only_some_rows(
     assert lines[:4] == ["| name | share |", "|---|---|", "| a\\|b | 0.1235 |", "|  | 1.0000 |"]
     assert re.search(r"The first 2 of 5 rows", preview)
     assert "first" not in markdown_table(["x"], [(1,)], total=1).value
+
+
+def test_an_hour_without_plays_is_a_bar_of_zero_not_a_missing_bar():
+    labels, values = complete_axis("hour", ["0", "2", "23"], [5, 7, 9])
+    assert labels == [str(hour) for hour in range(24)]
+    assert values[:3] == [5, 0, 7] and values[23] == 9 and sum(values) == 21
+
+
+def test_every_weekday_has_its_bar_sunday_first():
+    labels, values = complete_axis("weekday", ["Monday"], [3])
+    assert labels[0] == "Sunday" and labels[-1] == "Saturday"
+    assert values == [0, 3, 0, 0, 0, 0, 0]
+
+
+def test_a_day_without_plays_shows_as_a_gap_between_the_first_and_last_day():
+    labels, values = complete_axis("day", ["2018-11-30", "2018-12-02"], [4, 6])
+    assert labels == ["2018-11-30", "2018-12-01", "2018-12-02"]
+    assert values == [4, 0, 6]
+
+
+def test_no_rows_give_no_axis():
+    assert complete_axis("day", [], []) == ([], [])

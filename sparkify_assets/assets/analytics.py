@@ -12,7 +12,7 @@ from dagster import (
     asset,
 )
 
-from ..charts import bar_chart_svg, markdown_image
+from ..charts import bar_chart_svg, complete_axis, markdown_image
 from ..resources.warehouse import MissingUpstream, WarehouseResource
 from ..tables import ANALYTICS_TABLES, AnalyticsTable
 from ..targets import Target
@@ -48,17 +48,19 @@ def _analytics_asset(table: AnalyticsTable, target: Target) -> AssetsDefinition:
             "preview": markdown_table(columns, rows[:PREVIEW_ROWS], state.row_count),
         }
         if table.chart is not None and rows:
-            chart, charted = table.chart, rows[-CHART_BARS:]
-            title = chart.title + (
-                f" (the latest {len(charted)})" if len(charted) < len(rows) else ""
+            chart = table.chart
+            labels, values = complete_axis(
+                chart.axis,
+                [str(row[columns.index(chart.label)]) for row in rows],
+                [float(row[columns.index(chart.value)]) for row in rows],
             )
-            svg = bar_chart_svg(
-                title,
-                [str(row[columns.index(chart.label)]) for row in charted],
-                [float(row[columns.index(chart.value)]) for row in charted],
-            )
+            title = chart.title
+            if len(labels) > CHART_BARS:
+                labels, values = labels[-CHART_BARS:], values[-CHART_BARS:]
+                title += f" (the latest {CHART_BARS})"
+            svg = bar_chart_svg(title, labels, values)
             metadata["chart"] = MetadataValue.md(markdown_image(svg, chart.title))
-            context.log.info(f"{table.name}: chart of {len(charted)} bars attached")
+            context.log.info(f"{table.name}: chart of {len(labels)} bars attached")
         return MaterializeResult(metadata=metadata)
 
     return build
