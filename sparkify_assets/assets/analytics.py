@@ -6,17 +6,16 @@ from typing import Any
 from dagster import (
     AssetExecutionContext,
     AssetsDefinition,
-    Failure,
     MaterializeResult,
     MetadataValue,
     asset,
 )
 
 from ..charts import bar_chart_svg, complete_axis, markdown_image
-from ..resources.warehouse import MissingUpstream, WarehouseResource
+from ..resources.warehouse import WarehouseResource
 from ..tables import ANALYTICS_TABLES, AnalyticsTable
 from ..targets import Target
-from .metadata import catalogue_metadata, markdown_table, table_metadata
+from .metadata import built_asset_arguments, markdown_table, rebuild_or_fail, table_metadata
 
 PREVIEW_ROWS = 40  # all of every table but daily_active_users over more than 40 days
 CHART_BARS = 400  # daily active users: the latest 400 days, a bar a day
@@ -24,25 +23,11 @@ READ_ROWS = 10_000  # more than any analytics table holds: 27 years of days
 
 
 def _analytics_asset(table: AnalyticsTable, target: Target) -> AssetsDefinition:
-    @asset(
-        name=table.name,
-        group_name="analytics",
-        description=table.description,
-        deps=list(table.upstream),
-        kinds={target.kind, "sql"},
-        owners=list(table.owners),
-        metadata={
-            "primary_key": table.key,
-            "sql": f"sql/{table.insert_sql}.sql",
-            **catalogue_metadata(table),
-        },
-    )
+    @asset(**built_asset_arguments(table, target))
     def build(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-        try:
-            state = warehouse.rebuild(table)
-        except MissingUpstream as error:
-            raise Failure(description=str(error), allow_retries=False) from None
-        columns, rows = warehouse.first_rows(table, READ_ROWS)
+        state = rebuild_or_fail(warehouse, table)
+        rows = warehouse.first_rows(table, READ_ROWS)
+        columns = [column.name for column in state.columns]
         metadata: dict[str, Any] = {
             **table_metadata(table, state),
             "preview": markdown_table(columns, rows[:PREVIEW_ROWS], state.row_count),

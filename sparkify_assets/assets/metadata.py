@@ -12,6 +12,7 @@ from dagster import (
     AssetExecutionContext,
     AssetKey,
     DailyPartitionsDefinition,
+    Failure,
     MetadataValue,
     PartitionKeyRange,
     TableColumn,
@@ -22,8 +23,9 @@ from dagster import (
 
 from ..catalogue import columns_of
 from ..partitions import ALL_DAYS, Days
-from ..resources.warehouse import TableState
-from ..tables import BuiltTable, Table
+from ..resources.warehouse import MissingUpstream, TableState, WarehouseResource
+from ..tables import BuiltTable, Table, built_after
+from ..targets import Target
 
 
 def days_of_run(
@@ -37,6 +39,35 @@ def days_of_run(
     if run.has_partition_key_range:
         return Days.of_range(run.partition_key_range, days)
     return ALL_DAYS
+
+
+def built_asset_arguments(table: BuiltTable, target: Target) -> dict[str, Any]:
+    """What the asset of a star or analytics table declares: the same for both layers, so
+    that a table's place in the UI follows from its entry in `tables.py` alone."""
+    return {
+        "name": table.name,
+        "group_name": table.layer,
+        "description": table.description,
+        "deps": list(built_after(table)),
+        "kinds": {target.kind, "sql"},
+        "owners": list(table.owners),
+        "metadata": {
+            "primary_key": table.key,
+            "sql": f"sql/{table.insert_sql}.sql",
+            **catalogue_metadata(table),
+        },
+    }
+
+
+def rebuild_or_fail(
+    warehouse: WarehouseResource, table: BuiltTable, days: Days | None = None
+) -> TableState:
+    """Rebuild the table; a missing upstream table fails the step without retries, saying what
+    to run first."""
+    try:
+        return warehouse.rebuild(table, days)
+    except MissingUpstream as error:
+        raise Failure(description=str(error), allow_retries=False) from None
 
 
 def catalogue_metadata(table: Table) -> dict[str, Any]:

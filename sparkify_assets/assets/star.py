@@ -6,15 +6,14 @@ from dagster import (
     AssetsDefinition,
     BackfillPolicy,
     DailyPartitionsDefinition,
-    Failure,
     MaterializeResult,
     asset,
 )
 
-from ..resources.warehouse import MissingUpstream, WarehouseResource
-from ..tables import STAR_TABLES, StarTable, built_after
+from ..resources.warehouse import WarehouseResource
+from ..tables import STAR_TABLES, StarTable
 from ..targets import Target
-from .metadata import catalogue_metadata, days_of_run, table_metadata
+from .metadata import built_asset_arguments, days_of_run, rebuild_or_fail, table_metadata
 
 
 def _star_asset(
@@ -23,25 +22,12 @@ def _star_asset(
     daily = table.day_column is not None
 
     @asset(
-        name=table.name,
-        group_name="star",
-        description=table.description,
-        deps=list(built_after(table)),
-        kinds={target.kind, "sql"},
-        owners=list(table.owners),
-        metadata={
-            "primary_key": table.key,
-            "sql": f"sql/{table.insert_sql}.sql",
-            **catalogue_metadata(table),
-        },
+        **built_asset_arguments(table, target),
         partitions_def=days if daily else None,
         backfill_policy=BackfillPolicy.single_run() if daily else None,
     )
     def build(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-        try:
-            state = warehouse.rebuild(table, days_of_run(context, days) if daily else None)
-        except MissingUpstream as error:
-            raise Failure(description=str(error), allow_retries=False) from None
+        state = rebuild_or_fail(warehouse, table, days_of_run(context, days) if daily else None)
         return MaterializeResult(metadata=table_metadata(table, state))
 
     return build

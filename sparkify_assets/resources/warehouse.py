@@ -278,14 +278,13 @@ class WarehouseResource(RedshiftClientResource):
             session.create(*ASSET_TABLES)
         return [table.name for table in ALL_TABLES]
 
-    def first_rows(self, table: BuiltTable, limit: int) -> tuple[list[str], list[tuple[Any, ...]]]:
-        """The column names and the first `limit` rows of the table in key order: what a
-        materialization shows of a small table's result."""
+    def first_rows(self, table: BuiltTable, limit: int) -> list[tuple[Any, ...]]:
+        """The first `limit` rows of the table in key order: what a materialization shows of a
+        small table's result (its columns are the ones `rebuild` reported)."""
         with self.session() as session:
-            rows = session.fetch_all(
+            return session.fetch_all(
                 "common/first_rows", {"limit": limit}, table=table.name, key=table.key
             )
-            return [column.name for column in session.columns(table.name)], rows
 
 
 def _check_client_alive(connection: Any) -> None:

@@ -65,9 +65,4 @@ SET search_path TO "public";
 
 SELECT * FROM "daily_active_users" ORDER BY "day" LIMIT 10000;
 
-SELECT column_name, data_type, character_maximum_length, is_nullable
-FROM information_schema.columns
-WHERE table_schema = 'public' AND table_name = 'daily_active_users'
-ORDER BY ordinal_position;
-
 COMMIT;

@@ -68,9 +68,4 @@ SET search_path TO "public";
 
 SELECT * FROM "plays_by_hour" ORDER BY "hour" LIMIT 10000;
 
-SELECT column_name, data_type, character_maximum_length, is_nullable
-FROM information_schema.columns
-WHERE table_schema = 'public' AND table_name = 'plays_by_hour'
-ORDER BY ordinal_position;
-
 COMMIT;

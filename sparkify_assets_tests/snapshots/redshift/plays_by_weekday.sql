@@ -76,9 +76,4 @@ SET search_path TO "public";
 
 SELECT * FROM "plays_by_weekday" ORDER BY "weekday" LIMIT 10000;
 
-SELECT column_name, data_type, character_maximum_length, is_nullable
-FROM information_schema.columns
-WHERE table_schema = 'public' AND table_name = 'plays_by_weekday'
-ORDER BY ordinal_position;
-
 COMMIT;

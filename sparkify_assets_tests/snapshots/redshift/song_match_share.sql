@@ -72,9 +72,4 @@ SET search_path TO "public";
 
 SELECT * FROM "song_match_share" ORDER BY "matched" LIMIT 10000;
 
-SELECT column_name, data_type, character_maximum_length, is_nullable
-FROM information_schema.columns
-WHERE table_schema = 'public' AND table_name = 'song_match_share'
-ORDER BY ordinal_position;
-
 COMMIT;

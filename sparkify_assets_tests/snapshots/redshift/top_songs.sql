@@ -84,9 +84,4 @@ SET search_path TO "public";
 
 SELECT * FROM "top_songs" ORDER BY "rank" LIMIT 10000;
 
-SELECT column_name, data_type, character_maximum_length, is_nullable
-FROM information_schema.columns
-WHERE table_schema = 'public' AND table_name = 'top_songs'
-ORDER BY ordinal_position;
-
 COMMIT;
