@@ -17,7 +17,11 @@ from xml.sax.saxutils import escape
 WIDTH, HEIGHT = 720, 300
 LEFT, RIGHT, TOP, BOTTOM = 64, 16, 36, 56  # margins: axis labels left and below, title on top
 BAR_COLOUR = "#4f43dd"
-MAX_LABELS = 16  # beyond this many bars, only every n-th is labelled, so labels never overlap
+FONT_SIZE = 11
+# A generous width for one character of an 11 px sans-serif label (digits are 0.55 em): labels
+# are spaced by this, so that however many bars there are, no two labels overlap.
+CHAR_WIDTH = 0.6 * FONT_SIZE
+LABEL_GAP = 8  # pixels between two labels at the least
 
 
 def bar_chart_svg(title: str, labels: Sequence[str], values: Sequence[float]) -> str:
@@ -27,10 +31,10 @@ def bar_chart_svg(title: str, labels: Sequence[str], values: Sequence[float]) ->
     top = _round_up(max(values, default=0))
     plot_width, plot_height = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_width / max(len(values), 1)
-    label_every = math.ceil(len(values) / MAX_LABELS) if values else 1
+    label_every = _label_every(labels, slot)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
-        f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="11">',
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="{FONT_SIZE}">',
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
         f'<text x="{WIDTH / 2}" y="20" text-anchor="middle" font-size="14">{escape(title)}</text>',
     ]
@@ -88,6 +92,13 @@ def markdown_image(svg: str, alt: str) -> str:
     """The chart as Markdown the Dagster UI renders inline."""
     encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return f"![{alt}](data:image/svg+xml;base64,{encoded})"
+
+
+def _label_every(labels: Sequence[str], slot: float) -> int:
+    """Label every n-th bar, n the fewest bars a label and its gap span: 24 hours are all
+    labelled, 30 days every few days."""
+    widest = max((len(str(label)) for label in labels), default=0) * CHAR_WIDTH + LABEL_GAP
+    return max(1, math.ceil(widest / slot))
 
 
 def _round_up(value: float) -> float:

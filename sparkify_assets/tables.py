@@ -97,6 +97,9 @@ class AnalyticsTable(BuiltTable):
     """One of the analysts' queries, kept as a table so that dashboards read it, not rerun it."""
 
     chart: Chart | None = field(default=None, kw_only=True)
+    # For a table that splits every play into parts (by hour, day, …): the column counting
+    # each part's plays, which must add up to songplays' rows.
+    plays_column: str | None = field(default=None, kw_only=True)
     layer: ClassVar[str] = "analytics"
     owners: ClassVar[tuple[str, ...]] = ("team:analytics",)
 
@@ -225,6 +228,7 @@ ANALYTICS_TABLES = (
         upstream=("songplays", "time"),
         description="Plays in each hour of the day (UTC), over every day loaded.",
         chart=Chart("hour", "plays", "Plays by hour of day (UTC)", axis="hour"),
+        plays_column="plays",
     ),
     AnalyticsTable(
         "plays_by_level",
@@ -239,6 +243,7 @@ ANALYTICS_TABLES = (
         upstream=("songplays", "time"),
         description="Plays on each day of the week (UTC), Sunday first.",
         chart=Chart("day_name", "plays", "Plays by day of the week (UTC)", axis="weekday"),
+        plays_column="plays",
     ),
     AnalyticsTable(
         "daily_active_users",
@@ -246,6 +251,7 @@ ANALYTICS_TABLES = (
         upstream=("songplays",),
         description="For each day (UTC) with plays: the users who played at least one song.",
         chart=Chart("day", "active_users", "Daily active users", axis="day"),
+        plays_column="plays",
     ),
     AnalyticsTable(
         "song_match_share",
@@ -253,6 +259,7 @@ ANALYTICS_TABLES = (
         upstream=("songplays",),
         description="How many plays were matched to a song of the catalogue, and how many "
         "were not, with their shares of all plays.",
+        plays_column="plays",
     ),
 )
 

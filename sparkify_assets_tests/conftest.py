@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from dagster import DagsterEventType, ExecuteInProcessResult
 
 from sparkify_assets.generate import GroundTruth, generate
 from sparkify_assets.resources.embedded import embedded_postgres_dsn, stop_embedded_postgres
@@ -66,6 +67,18 @@ def settings(
 
 TEST_LAST_DAY = "2018-12-31"
 RawFiles = Callable[[dict[str, bytes | str]], RawSourceResource]
+
+
+def check_results(result: ExecuteInProcessResult) -> dict[str, bool]:
+    """Whether each check the run evaluated passed, by "asset.check"."""
+    return {
+        f"{e.asset_key.to_user_string()}.{e.check_name}": e.passed
+        for e in (
+            event.event_specific_data
+            for event in result.all_events
+            if event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
+        )
+    }
 
 
 @pytest.fixture

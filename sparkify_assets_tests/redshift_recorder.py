@@ -43,6 +43,7 @@ def _answers(
         (r"FROM load_history", [("load", rows_per_table, rows_per_table, 0, 0, None, None)]),
         (r"unplaceable_events", [(rows_per_table, rows_per_table, 0)]),
         (r"COUNT\(song_id\) AS matched", [(rows_per_table, rows_per_table // 2)]),
+        (r"AS counted", [(rows_per_table, rows_per_table)]),
         (
             r"FROM load_errors\s+WHERE load_id",
             [

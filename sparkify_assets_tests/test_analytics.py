@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import base64
 import re
+import xml.etree.ElementTree as ElementTree
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from dagster import ExecuteInProcessResult
+from dagster import AssetKey, ExecuteInProcessResult
 
 from sparkify_assets.catalogue import columns_of
 from sparkify_assets.definitions import build_definitions
@@ -18,24 +20,30 @@ from sparkify_assets.resources.warehouse import WarehouseResource
 from sparkify_assets.tables import ANALYTICS_TABLES, AnalyticsTable
 from sparkify_assets.truth import analytics_differences
 
+from .conftest import check_results
 from .raw_reference import expected_analytics
 from .rawdata import event, log_files, song, song_files
 
 CHARTED = {"plays_by_hour", "plays_by_weekday", "daily_active_users"}
+SVG = "{http://www.w3.org/2000/svg}"
 
 
-def run_etl(settings) -> ExecuteInProcessResult:
+def run_etl(settings, *only: str, must_succeed: bool = True) -> ExecuteInProcessResult:
+    """sparkify_etl, or only the assets named."""
     result = (
         build_definitions(settings)
         .resolve_job_def("sparkify_etl")
-        .execute_in_process(raise_on_error=False)
+        .execute_in_process(
+            raise_on_error=False,
+            asset_selection=[AssetKey(name) for name in only] if only else None,
+        )
     )
-    assert result.success
+    assert result.success or not must_succeed
     return result
 
 
 def table_rows(warehouse: WarehouseResource) -> dict[str, list[tuple[Any, ...]]]:
-    return {table.name: warehouse.first_rows(table, 10_000) for table in ANALYTICS_TABLES}
+    return {table.name: warehouse.last_rows(table, 10_000) for table in ANALYTICS_TABLES}
 
 
 def column_names(table: AnalyticsTable) -> list[str]:
@@ -142,13 +150,15 @@ def test_each_materialization_previews_its_rows_as_markdown(sample_result, table
     preview = materialization_metadata(result, table)["preview"].value
     header, _, *lines = preview.splitlines()
     analytics = next(t for t in ANALYTICS_TABLES if t.name == table)
-    columns, rows = column_names(analytics), warehouse.first_rows(analytics, 40)
+    columns, rows = column_names(analytics), warehouse.last_rows(analytics, 40)
     assert header == "| " + " | ".join(columns) + " |"
     cells = [line.strip("|").split(" | ") for line in lines if line.startswith("|")]
     assert len(cells) == len(rows)
     for row_cells, row in zip(cells, rows, strict=True):
         for cell, value in zip(row_cells, row, strict=True):
-            shown = f"{value:.4f}" if isinstance(value, float) else str(value)
+            shown = (
+                "" if value is None else f"{value:.4f}" if isinstance(value, float) else str(value)
+            )
             assert cell.strip() == shown
 
 
@@ -160,24 +170,75 @@ def chart_svg(metadata: dict[str, Any]) -> str:
     return base64.b64decode(match[1]).decode("utf-8")
 
 
-@pytest.mark.parametrize("table", sorted(CHARTED))
-def test_charts_show_one_bar_per_row_as_high_as_its_figure(sample_result, table):
-    result, warehouse, _, _ = sample_result
+def chart_bars(result: ExecuteInProcessResult, table: str) -> dict[str, float]:
+    """Each bar of the table's chart: its label (from the bar's tooltip) and its height."""
+    svg = ElementTree.fromstring(chart_svg(materialization_metadata(result, table)))
+    return {
+        rect.find(f"{SVG}title").text.rsplit(": ", 1)[0]: float(rect.get("height"))
+        for rect in svg.iter(f"{SVG}rect")
+        if rect.get("class") == "bar"
+    }
+
+
+def assert_bars_show(bars: dict[str, float], figures: dict[str, float]) -> None:
+    """Every figure has its bar, as high relative to the tallest as the figure is to the
+    largest; every other bar is 0."""
+    assert set(figures) <= set(bars)
+    tallest, largest = max(bars.values()), max(figures.values())
+    for label, height in bars.items():
+        assert height / tallest == pytest.approx(figures.get(label, 0) / largest, abs=0.01), label
+
+
+def chart_figures(warehouse: WarehouseResource, table: str) -> dict[str, float]:
+    """What the table says each bar should show: its chart's label and value columns."""
     analytics = next(t for t in ANALYTICS_TABLES if t.name == table)
-    columns, rows = column_names(analytics), warehouse.first_rows(analytics, 1000)
     assert analytics.chart is not None
-    values = [row[columns.index(analytics.chart.value)] for row in rows]
-    heights = [
-        float(h)
-        for h in re.findall(
-            r'<rect class="bar"[^>]* height="([0-9.]+)"',
-            chart_svg(materialization_metadata(result, table)),
-        )
+    columns = column_names(analytics)
+    label, value = columns.index(analytics.chart.label), columns.index(analytics.chart.value)
+    return {str(row[label]): row[value] for row in warehouse.last_rows(analytics, 1000)}
+
+
+@pytest.mark.parametrize("table", sorted(CHARTED))
+def test_charts_show_each_figure_of_the_table_as_a_bar_as_high_as_it(sample_result, table):
+    result, warehouse, _, _ = sample_result
+    assert_bars_show(chart_bars(result, table), chart_figures(warehouse, table))
+
+
+def test_days_and_hours_without_plays_are_bars_of_0_and_the_preview_shows_the_latest_days(
+    raw_files, settings, warehouse
+):
+    """50 days with every seventh day missing, plays only in even hours: the gaps show in the
+    charts, and of 43 days the preview lists the latest 40."""
+    first = datetime(2018, 11, 1, tzinfo=UTC)
+    played = [n for n in range(50) if n % 7 != 3]
+    starts = {n: first + timedelta(days=n, hours=2 * (n % 12)) for n in played}
+    source = raw_files(
+        {
+            **log_files(
+                *(
+                    (str(start.date()), [event(ts=int(start.timestamp() * 1000), sessionId=n)])
+                    for n, start in starts.items()
+                )
+            ),
+            **song_files(song()),
+        }
+    )
+    result = run_etl(settings(SPARKIFY_SOURCE=source.location))
+
+    days = chart_bars(result, "daily_active_users")
+    assert list(days) == [str((first + timedelta(days=n)).date()) for n in range(50)]
+    assert_bars_show(days, chart_figures(warehouse, "daily_active_users"))
+    assert [label for label, height in days.items() if height == 0] == [
+        str((first + timedelta(days=n)).date()) for n in range(50) if n not in starts
     ]
-    assert len(heights) == len(values)
-    tallest = max(values)
-    for value, height in zip(values, heights, strict=True):
-        assert height / max(heights) == pytest.approx(value / tallest, abs=0.01)
+    hours = chart_bars(result, "plays_by_hour")
+    assert list(hours) == [str(hour) for hour in range(24)]
+    assert all((hours[str(hour)] > 0) == (hour % 2 == 0) for hour in range(24))
+
+    preview = materialization_metadata(result, "daily_active_users")["preview"].value
+    listed = [line.split(" | ")[0].strip("| ") for line in preview.splitlines()[2:-2]]
+    assert listed == [str(starts[n].date()) for n in played[-40:]]
+    assert preview.endswith("The last 40 of 43 rows.")
 
 
 def test_only_the_tables_a_picture_explains_carry_a_chart(sample_result):
@@ -213,10 +274,41 @@ def test_no_play_matching_a_song_leaves_top_songs_empty_and_the_run_green(
     rows = table_rows(warehouse)
     assert rows["top_songs"] == [] and rows["top_artists"] == []
     assert [plays for _, plays, _ in rows["song_match_share"]] == [1]
-    checks = {
-        e.event_specific_data.asset_key.to_user_string(): e.event_specific_data.passed
+    checks = check_results(result)
+    assert checks["top_songs.primary_key"] and checks["top_artists.primary_key"]
+
+
+def test_a_table_that_splits_every_play_into_parts_must_count_each_play_once(
+    sample, settings, warehouse
+):
+    """`time` missing an hour's start times (as when songplays was materialized alone) would
+    drop those plays from the tables that join it, silently but for this check."""
+    configured = settings(SPARKIFY_SOURCE=str(sample[0]))
+    passed = check_results(run_etl(configured))
+    splitting = [t.name for t in ANALYTICS_TABLES if t.plays_column is not None]
+    assert all(passed[f"{name}.counts_every_play"] for name in splitting)
+    with warehouse.session() as session:
+        session.cursor.execute(
+            "SELECT COUNT(*) FROM songplays WHERE EXTRACT(HOUR FROM start_time) = 5"
+        )
+        (lost,) = session.cursor.fetchone()
+        session.cursor.execute("DELETE FROM time WHERE hour = 5")
+
+    result = run_etl(configured, *splitting, must_succeed=False)
+
+    assert not result.success
+    assert {name: check_results(result)[f"{name}.counts_every_play"] for name in splitting} == {
+        "plays_by_hour": False,
+        "plays_by_weekday": False,
+        "daily_active_users": True,
+        "song_match_share": True,
+    }
+    (evaluation,) = [
+        e.event_specific_data
         for e in result.all_events
         if e.event_type_value == "ASSET_CHECK_EVALUATION"
-        and e.event_specific_data.check_name == "primary_key"
-    }
-    assert checks["top_songs"] and checks["top_artists"]
+        and e.event_specific_data.asset_key.to_user_string() == "plays_by_hour"
+        and e.event_specific_data.check_name == "counts_every_play"
+    ]
+    counted, songplays = (evaluation.metadata[k].value for k in ("plays_counted", "songplays"))
+    assert songplays - counted == lost > 0

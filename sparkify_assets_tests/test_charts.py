@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ElementTree
+from datetime import date, timedelta
 
 import pytest
 
 from sparkify_assets.assets.metadata import markdown_table
-from sparkify_assets.charts import MAX_LABELS, bar_chart_svg, complete_axis
+from sparkify_assets.charts import WEEKDAYS, bar_chart_svg, complete_axis
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -16,11 +18,6 @@ SVG = "{http://www.w3.org/2000/svg}"
 def bars(svg: str) -> list[float]:
     return [float(rect.get("height")) for rect in ElementTree.fromstring(svg).iter(f"{SVG}rect")
             if rect.get("class") == "bar"]  # fmt: skip
-
-
-def labels(svg: str) -> list[str]:
-    root = ElementTree.fromstring(svg)
-    return [text.text for text in root.iter(f"{SVG}text") if text.get("text-anchor") == "middle"]
 
 
 def test_each_value_is_a_bar_as_high_as_its_share_of_the_tallest():
@@ -36,12 +33,33 @@ def test_the_y_axis_ends_at_a_round_number_above_the_tallest_bar():
     assert axis == ["0", "125", "250", "375", "500"]
 
 
-def test_many_bars_are_labelled_sparsely_so_labels_never_overlap():
-    days = [f"2018-11-{day:02d}" for day in range(1, 31)]
-    svg = bar_chart_svg("Daily active users", days, list(range(30)))
-    shown = labels(svg)[1:]  # the title is centred too
-    assert len(bars(svg)) == 30
-    assert len(shown) <= MAX_LABELS and shown[0] == "2018-11-01"
+def axis_labels(svg: str) -> list[tuple[float, str]]:
+    """The labels below the bars, with the x of their centres."""
+    root = ElementTree.fromstring(svg)
+    return [(float(text.get("x")), text.text) for text in root.iter(f"{SVG}text")
+            if text.get("text-anchor") == "middle" and text.get("font-size") is None]  # fmt: skip
+
+
+# The widest a character of an 11 px sans-serif label is drawn: digits are 0.556 em in Liberation
+# Sans and Arial, which Debian's Chromium draws sans-serif with; '-' is narrower.
+LABEL_CHARACTER_PX = 0.556 * 11
+
+
+@pytest.mark.parametrize("days", [7, 30, 90, 400])
+def test_days_are_labelled_sparsely_enough_that_no_two_labels_overlap(days):
+    every_day = [str(date(2018, 11, 1) + timedelta(days=n)) for n in range(days)]
+    svg = bar_chart_svg("Daily active users", every_day, list(range(days)))
+    shown = axis_labels(svg)
+    assert len(bars(svg)) == days and shown[0][1] == "2018-11-01"
+    for (left, text), (right, _) in itertools.pairwise(shown):
+        assert right - left > len(text) * LABEL_CHARACTER_PX
+    assert len(shown) >= 5  # sparse, but still an axis one can read dates from
+
+
+def test_every_hour_and_weekday_has_its_label():
+    hours, weekdays = [str(hour) for hour in range(24)], list(WEEKDAYS)
+    assert [text for _, text in axis_labels(bar_chart_svg("h", hours, [1] * 24))] == hours
+    assert [text for _, text in axis_labels(bar_chart_svg("w", weekdays, [1] * 7))] == weekdays
 
 
 def test_text_is_escaped_so_the_svg_stays_well_formed():
@@ -62,8 +80,8 @@ def test_the_preview_is_a_markdown_table_that_says_when_it_shows_only_some_rows(
     preview = markdown_table(["name", "share"], [("a|b", 0.123456), (None, 1.0)], total=5).value
     lines = preview.splitlines()
     assert lines[:4] == ["| name | share |", "|---|---|", "| a\\|b | 0.1235 |", "|  | 1.0000 |"]
-    assert re.search(r"The first 2 of 5 rows", preview)
-    assert "first" not in markdown_table(["x"], [(1,)], total=1).value
+    assert re.search(r"The last 2 of 5 rows", preview)
+    assert "last" not in markdown_table(["x"], [(1,)], total=1).value
 
 
 def test_an_hour_without_plays_is_a_bar_of_zero_not_a_missing_bar():

@@ -12,6 +12,7 @@ from sparkify_assets.definitions import build_definitions
 from sparkify_assets.resources.warehouse import WarehouseResource
 from sparkify_assets.truth import differences
 
+from .conftest import check_results
 from .rawdata import event, log_files, song, song_files
 
 DECLARED_LINEAGE = {
@@ -37,17 +38,6 @@ DECLARED_LINEAGE = {
 def run_etl(settings, **asset_selection) -> ExecuteInProcessResult:
     job = build_definitions(settings).resolve_job_def("sparkify_etl")
     return job.execute_in_process(raise_on_error=False, **asset_selection)
-
-
-def check_results(result: ExecuteInProcessResult) -> dict[str, bool]:
-    return {
-        f"{e.asset_key.to_user_string()}.{e.check_name}": e.passed
-        for e in (
-            event.event_specific_data
-            for event in result.all_events
-            if event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
-        )
-    }
 
 
 def materialized_assets(result: ExecuteInProcessResult) -> set[str]:

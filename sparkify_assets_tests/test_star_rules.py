@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 
+import psycopg2
+
 from sparkify_assets.partitions import ALL_DAYS
+from sparkify_assets.resources.embedded import embedded_postgres_dsn, stop_embedded_postgres
 from sparkify_assets.resources.warehouse import WarehouseResource
 from sparkify_assets.tables import STAGING_TABLES, STAR_TABLES
 
@@ -200,6 +204,25 @@ def test_name_ties_go_to_the_shortest_then_alphabetically_first(warehouse, raw_f
         ("ART", "Beta"),
         ("ARU", "Ann"),
     ]
+
+
+def test_alphabetical_ties_follow_byte_order_as_on_redshift_whatever_the_callers_locale(
+    tmp_path, monkeypatch
+):
+    """Redshift compares text byte by byte; under en_US, 'a' would sort before 'B' and a tie
+    rule could pick another name locally than on Redshift. (Where en_US is not installed,
+    initdb would refuse to start under it instead.)"""
+    monkeypatch.setenv("LC_ALL", "en_US.UTF-8")
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    try:
+        connection = psycopg2.connect(embedded_postgres_dsn(tmp_path))
+        with connection, connection.cursor() as cursor:
+            cursor.execute("SELECT x FROM (VALUES ('a'), ('B'), ('_c')) AS v (x) ORDER BY x")
+            assert [x for (x,) in cursor.fetchall()] == ["B", "_c", "a"]
+        connection.close()
+    finally:
+        stop_embedded_postgres(tmp_path)
+    assert os.environ["LC_ALL"] == "en_US.UTF-8"  # the caller's own locale is left as it was
 
 
 def test_time_has_one_row_per_distinct_start_with_its_calendar_parts(warehouse, raw_files):

@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,13 +135,14 @@ def ui(sample, postgres_home: Path, tmp_path_factory: pytest.TempPathFactory) ->
         _wait_until_loaded(url, server, log)
         yield Ui(url, settings, warehouse, log)
     finally:
-        # dagster dev shuts its processes down on Ctrl-C (SIGINT), not on SIGTERM
+        # dagster dev shuts its processes down on Ctrl-C (SIGINT), not on SIGTERM; the code
+        # server it started can outlive it until its heartbeat times out, so the group goes too.
         os.killpg(server.pid, signal.SIGINT)
-        try:
+        with suppress(subprocess.TimeoutExpired):
             server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
+        with suppress(ProcessLookupError):
             os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        server.wait()
         with warehouse.session() as session:
             session.execute("common/drop_schema", schema=schema)
 

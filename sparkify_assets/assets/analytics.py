@@ -17,20 +17,19 @@ from ..tables import ANALYTICS_TABLES, AnalyticsTable
 from ..targets import Target
 from .metadata import built_asset_arguments, markdown_table, rebuild_or_fail, table_metadata
 
-PREVIEW_ROWS = 40  # all of every table but daily_active_users over more than 40 days
+PREVIEW_ROWS = 40  # all of every table but daily_active_users, of which the latest 40 days
 CHART_BARS = 400  # daily active users: the latest 400 days, a bar a day
-READ_ROWS = 10_000  # more than any analytics table holds: 27 years of days
 
 
 def _analytics_asset(table: AnalyticsTable, target: Target) -> AssetsDefinition:
     @asset(**built_asset_arguments(table, target))
     def build(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         state = rebuild_or_fail(warehouse, table)
-        rows = warehouse.first_rows(table, READ_ROWS)
+        rows = warehouse.last_rows(table, CHART_BARS)
         columns = [column.name for column in state.columns]
         metadata: dict[str, Any] = {
             **table_metadata(table, state),
-            "preview": markdown_table(columns, rows[:PREVIEW_ROWS], state.row_count),
+            "preview": markdown_table(columns, rows[-PREVIEW_ROWS:], state.row_count),
         }
         if table.chart is not None and rows:
             chart = table.chart
@@ -39,10 +38,9 @@ def _analytics_asset(table: AnalyticsTable, target: Target) -> AssetsDefinition:
                 [str(row[columns.index(chart.label)]) for row in rows],
                 [float(row[columns.index(chart.value)]) for row in rows],
             )
-            title = chart.title
-            if len(labels) > CHART_BARS:
-                labels, values = labels[-CHART_BARS:], values[-CHART_BARS:]
-                title += f" (the latest {CHART_BARS})"
+            every_bar = len(labels) <= CHART_BARS and len(rows) == state.row_count
+            labels, values = labels[-CHART_BARS:], values[-CHART_BARS:]
+            title = chart.title if every_bar else f"{chart.title} (the latest {CHART_BARS})"
             svg = bar_chart_svg(title, labels, values)
             metadata["chart"] = MetadataValue.md(markdown_image(svg, chart.title))
             context.log.info(f"{table.name}: chart of {len(labels)} bars attached")

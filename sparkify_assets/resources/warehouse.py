@@ -258,7 +258,7 @@ class WarehouseResource(RedshiftClientResource):
                     "run sparkify_etl (`sparkify run`) once before loading single days"
                 )
             session.create(table)
-            if "f_repair_text" in session.sql(table.insert_sql):
+            if "f_repair_text" in session.sql(table.insert_sql).lower():  # SQL names ignore case
                 session.ensure_function("f_repair_text", "functions/repair_text")
             session.clear_for_rewrite(table, days)
             parameters = None
@@ -278,12 +278,13 @@ class WarehouseResource(RedshiftClientResource):
             session.create(*ASSET_TABLES)
         return [table.name for table in ALL_TABLES]
 
-    def first_rows(self, table: BuiltTable, limit: int) -> list[tuple[Any, ...]]:
-        """The first `limit` rows of the table in key order: what a materialization shows of a
-        small table's result (its columns are the ones `rebuild` reported)."""
+    def last_rows(self, table: BuiltTable, limit: int) -> list[tuple[Any, ...]]:
+        """The last `limit` rows of the table, in key order: what a materialization shows of a
+        small table's result, the latest days of a daily one (its columns are the ones
+        `rebuild` reported)."""
         with self.session() as session:
             return session.fetch_all(
-                "common/first_rows", {"limit": limit}, table=table.name, key=table.key
+                "common/last_rows", {"limit": limit}, table=table.name, key=table.key
             )
 
 

@@ -1,1 +1,1 @@
-SELECT CAST(day AS VARCHAR(10)), active_users, plays FROM daily_active_users
+SELECT TO_CHAR(day, 'YYYY-MM-DD'), active_users, plays FROM daily_active_users

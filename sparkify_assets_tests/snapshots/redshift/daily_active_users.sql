@@ -63,6 +63,7 @@ CREATE SCHEMA IF NOT EXISTS "public";
 
 SET search_path TO "public";
 
-SELECT * FROM "daily_active_users" ORDER BY "day" LIMIT 10000;
+-- The last rows of a table in key order: all of a ranking, the latest days of a daily table.
+SELECT * FROM (SELECT * FROM "daily_active_users" ORDER BY "day" DESC LIMIT 400) AS latest ORDER BY "day";
 
 COMMIT;

@@ -68,6 +68,7 @@ CREATE SCHEMA IF NOT EXISTS "public";
 
 SET search_path TO "public";
 
-SELECT * FROM "plays_by_level" ORDER BY "level" LIMIT 10000;
+-- The last rows of a table in key order: all of a ranking, the latest days of a daily table.
+SELECT * FROM (SELECT * FROM "plays_by_level" ORDER BY "level" DESC LIMIT 400) AS latest ORDER BY "level";
 
 COMMIT;

@@ -70,6 +70,7 @@ CREATE SCHEMA IF NOT EXISTS "public";
 
 SET search_path TO "public";
 
-SELECT * FROM "song_match_share" ORDER BY "matched" LIMIT 10000;
+-- The last rows of a table in key order: all of a ranking, the latest days of a daily table.
+SELECT * FROM (SELECT * FROM "song_match_share" ORDER BY "matched" DESC LIMIT 400) AS latest ORDER BY "matched";
 
 COMMIT;

@@ -78,6 +78,7 @@ CREATE SCHEMA IF NOT EXISTS "public";
 
 SET search_path TO "public";
 
-SELECT * FROM "top_artists" ORDER BY "rank" LIMIT 10000;
+-- The last rows of a table in key order: all of a ranking, the latest days of a daily table.
+SELECT * FROM (SELECT * FROM "top_artists" ORDER BY "rank" DESC LIMIT 400) AS latest ORDER BY "rank";
 
 COMMIT;

@@ -1,1 +1,0 @@
-SELECT * FROM {table} ORDER BY {key} LIMIT %(limit)s
