@@ -9,8 +9,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from dagster import DagsterEventType, ExecuteInProcessResult
+from dagster import AssetKey, DagsterEventType, ExecuteInProcessResult
 
+from sparkify_assets.definitions import build_definitions
 from sparkify_assets.generate import GroundTruth, generate
 from sparkify_assets.resources.embedded import embedded_postgres_dsn, stop_embedded_postgres
 from sparkify_assets.resources.source import RawSourceResource
@@ -67,6 +68,13 @@ def settings(
 
 TEST_LAST_DAY = "2018-12-31"
 RawFiles = Callable[[dict[str, bytes | str]], RawSourceResource]
+
+
+def run_etl(settings: Settings, *only: str) -> ExecuteInProcessResult:
+    """sparkify_etl in this process, or only the assets named."""
+    job = build_definitions(settings).resolve_job_def("sparkify_etl")
+    selection = [AssetKey(name) for name in only] if only else None
+    return job.execute_in_process(raise_on_error=False, asset_selection=selection)
 
 
 def check_results(result: ExecuteInProcessResult) -> dict[str, bool]:

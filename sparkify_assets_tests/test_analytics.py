@@ -12,34 +12,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from dagster import AssetKey, ExecuteInProcessResult
+from dagster import ExecuteInProcessResult
 
 from sparkify_assets.catalogue import columns_of
-from sparkify_assets.definitions import build_definitions
 from sparkify_assets.resources.warehouse import WarehouseResource
 from sparkify_assets.tables import ANALYTICS_TABLES, AnalyticsTable
 from sparkify_assets.truth import analytics_differences
 
-from .conftest import check_results
+from .conftest import check_results, run_etl
 from .raw_reference import expected_analytics
 from .rawdata import event, log_files, song, song_files
 
 CHARTED = {"plays_by_hour", "plays_by_weekday", "daily_active_users"}
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def run_etl(settings, *only: str, must_succeed: bool = True) -> ExecuteInProcessResult:
-    """sparkify_etl, or only the assets named."""
-    result = (
-        build_definitions(settings)
-        .resolve_job_def("sparkify_etl")
-        .execute_in_process(
-            raise_on_error=False,
-            asset_selection=[AssetKey(name) for name in only] if only else None,
-        )
-    )
-    assert result.success or not must_succeed
-    return result
 
 
 def table_rows(warehouse: WarehouseResource) -> dict[str, list[tuple[Any, ...]]]:
@@ -79,6 +64,7 @@ def sample_result(sample, postgres_home, tmp_path_factory):
         }
     )
     result = run_etl(settings)
+    assert result.success
     yield result, warehouse, location, truth
     with warehouse.session() as session:
         session.execute("common/drop_schema", schema=schema)
@@ -120,16 +106,15 @@ def real_sample_warehouse(real_data, postgres_home):
 
     schema = "test_analytics_real"
     warehouse = WarehouseResource(home=str(postgres_home), schema_name=schema)
-    run_etl(
-        Settings.from_env(
-            {
-                "SPARKIFY_HOME": str(postgres_home),
-                "SPARKIFY_SCHEMA": schema,
-                "SPARKIFY_LAST_DAY": "2018-11-30",
-                "SPARKIFY_SOURCE": str(real_data),
-            }
-        )
+    settings = Settings.from_env(
+        {
+            "SPARKIFY_HOME": str(postgres_home),
+            "SPARKIFY_SCHEMA": schema,
+            "SPARKIFY_LAST_DAY": "2018-11-30",
+            "SPARKIFY_SOURCE": str(real_data),
+        }
     )
+    assert run_etl(settings).success
     yield warehouse
     with warehouse.session() as session:
         session.execute("common/drop_schema", schema=schema)
@@ -224,6 +209,7 @@ def test_days_and_hours_without_plays_are_bars_of_0_and_the_preview_shows_the_la
         }
     )
     result = run_etl(settings(SPARKIFY_SOURCE=source.location))
+    assert result.success
 
     days = chart_bars(result, "daily_active_users")
     assert list(days) == [str((first + timedelta(days=n)).date()) for n in range(50)]
@@ -271,6 +257,7 @@ def test_no_play_matching_a_song_leaves_top_songs_empty_and_the_run_green(
         }
     )
     result = run_etl(settings(SPARKIFY_SOURCE=source.location))
+    assert result.success
     rows = table_rows(warehouse)
     assert rows["top_songs"] == [] and rows["top_artists"] == []
     assert [plays for _, plays, _ in rows["song_match_share"]] == [1]
@@ -284,7 +271,9 @@ def test_a_table_that_splits_every_play_into_parts_must_count_each_play_once(
     """`time` missing an hour's start times (as when songplays was materialized alone) would
     drop those plays from the tables that join it, silently but for this check."""
     configured = settings(SPARKIFY_SOURCE=str(sample[0]))
-    passed = check_results(run_etl(configured))
+    first = run_etl(configured)
+    assert first.success
+    passed = check_results(first)
     splitting = [t.name for t in ANALYTICS_TABLES if t.plays_column is not None]
     assert all(passed[f"{name}.counts_every_play"] for name in splitting)
     with warehouse.session() as session:
@@ -294,7 +283,7 @@ def test_a_table_that_splits_every_play_into_parts_must_count_each_play_once(
         (lost,) = session.cursor.fetchone()
         session.cursor.execute("DELETE FROM time WHERE hour = 5")
 
-    result = run_etl(configured, *splitting, must_succeed=False)
+    result = run_etl(configured, *splitting)
 
     assert not result.success
     assert {name: check_results(result)[f"{name}.counts_every_play"] for name in splitting} == {

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 
-from dagster import AssetKey, DagsterEventType, ExecuteInProcessResult
+from dagster import DagsterEventType, ExecuteInProcessResult
 
 from sparkify_assets import defs
-from sparkify_assets.definitions import build_definitions
 from sparkify_assets.resources.warehouse import WarehouseResource
 from sparkify_assets.truth import differences
 
-from .conftest import check_results
+from .conftest import check_results, run_etl
 from .rawdata import event, log_files, song, song_files
 
 DECLARED_LINEAGE = {
@@ -33,11 +32,6 @@ DECLARED_LINEAGE = {
     "daily_active_users": {"songplays"},
     "song_match_share": {"songplays"},
 }
-
-
-def run_etl(settings, **asset_selection) -> ExecuteInProcessResult:
-    job = build_definitions(settings).resolve_job_def("sparkify_etl")
-    return job.execute_in_process(raise_on_error=False, **asset_selection)
 
 
 def materialized_assets(result: ExecuteInProcessResult) -> set[str]:
@@ -142,7 +136,7 @@ def test_a_failing_blocking_check_fails_the_run_and_stops_what_is_built_from_it(
     with warehouse.session() as session:
         session.cursor.execute("DELETE FROM users WHERE user_id = (SELECT MIN(user_id) FROM users)")
 
-    result = run_etl(configured, asset_selection=[AssetKey("songplays"), AssetKey("time")])
+    result = run_etl(configured, "songplays", "time")
 
     assert not result.success
     checks = check_results(result)
@@ -157,7 +151,7 @@ def test_check_metadata_names_the_offending_keys(sample, settings, warehouse):
         session.cursor.execute("SELECT MIN(user_id) FROM users")
         missing = session.cursor.fetchone()[0]
         session.cursor.execute("DELETE FROM users WHERE user_id = %s", (missing,))
-    result = run_etl(configured, asset_selection=[AssetKey("songplays")])
+    result = run_etl(configured, "songplays")
     evaluation = next(
         e.event_specific_data
         for e in result.all_events
