@@ -135,8 +135,13 @@ def log_files_sensor(
                 context.log.warning(f"{item.key}: not a log file of a day (no YYYY-MM-DD)")
             elif days.has_partition_key(day.isoformat()):
                 changed.add(day.isoformat())
-            else:
-                waiting.add(day.isoformat())  # e.g. today's file, before today is a partition
+            else:  # e.g. today's file, before today is a partition
+                waiting.add(day.isoformat())
+                context.log.info(
+                    f"{item.key}: {day} is not a daily partition (yet); it is loaded once it "
+                    "is. Partitions past the last log file appear when the code location is "
+                    "reloaded (UI: Deployment → Reload), unless the feed is live."
+                )
         context.update_cursor(cursor.after(found).waiting_for(waiting).dump())
         if not changed:
             yield SkipReason(f"no new or changed log files under {source.uri(LOG_PREFIX)}")

@@ -9,13 +9,11 @@ import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
-    from dagster import Definitions
-
     from .generate import Progress
 
 
@@ -78,10 +76,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _generate(
             args.out or Path(settings.source), users, songs, days, args.seed, args.workers
         )
-    if args.command == "run":
-        return _run(settings, args.job, args.day, args.last_day)
-    if args.command == "verify":
-        return _verify(args.truth or Path(settings.source))
     if args.command == "stop":
         from .resources.embedded import stop_embedded_postgres
 
@@ -90,8 +84,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"Embedded PostgreSQL in {settings.home} {'stopped' if stopped else 'was not running'}."
         )
         return 0
-    _print_tables()
-    return 0
+    from .resources.embedded import EmbeddedPostgresError
+    from .resources.warehouse import WarehouseUnreachable
+
+    try:
+        if args.command == "run":
+            return _run(settings, args.job, args.day, args.last_day)
+        if args.command == "verify":
+            return _verify(settings, args.truth or Path(settings.source))
+        _print_tables(settings)
+        return 0
+    except (WarehouseUnreachable, EmbeddedPostgresError) as error:
+        print(f"sparkify: {error}", file=sys.stderr)
+        return 1
 
 
 def _add_cluster_commands(commands: argparse._SubParsersAction) -> None:
@@ -237,88 +242,129 @@ class _ProgressLine:
 
 
 def _run(settings: Settings, job_name: str, day: date | None, last_day: date | None) -> int:
-    from dagster import DagsterEventType, DagsterInstance
-
-    from .definitions import defs
-    from .jobs import RANGE_END, RANGE_START
-
     source = Path(settings.source)
-    if settings.source_is_default and not source.exists():
-        # Only the default location is filled in: a mistyped SPARKIFY_SOURCE must not quietly
-        # load made-up data (the staging step reports it missing instead).
+    if not settings.source.startswith("s3://") and not source.is_dir():
+        if not settings.source_is_default:
+            # A mistyped SPARKIFY_SOURCE must not quietly load made-up data, nor start a run
+            # whose every step fails.
+            print(
+                f"sparkify: SPARKIFY_SOURCE={settings.source}: no such directory (it should "
+                "hold log_data/, song_data/ and log_json_path.json)",
+                file=sys.stderr,
+            )
+            return 2
         print(f"No raw data at {source}: generating a sample dataset there first.")
         _generate(source, 100, 1000, 30, 42)
+
+    from dagster import DagsterEventType
+
+    from .definitions import defs  # after the sample exists: its days are the partitions
+    from .instance import project_instance
+    from .jobs import RANGE_END, RANGE_START
+    from .resources.from_settings import warehouse_resource
+
+    with warehouse_resource(settings).process_config_and_initialize().session():
+        pass  # reachable, before any step starts: else one line says why (main)
     tags: dict[str, str] = {}
     if day is not None:
         job_name = "sparkify_daily"
         last_day = last_day or day
-        if last_day < day or day < settings.first_day:
+        partitions = defs.resolve_job_def(job_name).partitions_def
+        assert partitions is not None
+        keys = partitions.get_partition_keys()
+        if last_day < day or not {day.isoformat(), last_day.isoformat()} <= set(keys):
             print(
-                f"sparkify: days {day}..{last_day} are not a range of days from "
-                f"SPARKIFY_FIRST_DAY={settings.first_day}",
+                f"sparkify: days {day}..{last_day} are not a range of the daily partitions "
+                f"({keys[0]}..{keys[-1]}: the days with log files, or SPARKIFY_FIRST_DAY and "
+                "SPARKIFY_LAST_DAY)",
                 file=sys.stderr,
             )
             return 2
         tags = {RANGE_START: day.isoformat(), RANGE_END: last_day.isoformat()}
-    elif job_name == "sparkify_etl" and settings.redshift is None:
-        # (On Redshift a part of the days is a manifest to write; every day is one prefix.)
-        tags = _days_in_the_files(defs)
     started = time.monotonic()
-    # Runs go to DAGSTER_HOME's instance when there is one, so the UI shows them too.
-    instance_context = (
-        DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else DagsterInstance.ephemeral()
-    )
-    with instance_context as instance:
-        result = defs.resolve_job_def(job_name).execute_in_process(
-            instance=instance,
-            tags=tags,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-        )
+    try:
+        with project_instance() as instance:
+            result = defs.resolve_job_def(job_name).execute_in_process(
+                instance=instance,
+                tags=tags,
+                raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            )
+    except KeyboardInterrupt:  # before Dagster took over the signal, or after it let go
+        return _say_interrupted(started)
+    if _interrupted(result.all_events):
+        return _say_interrupted(started)
     checks = [
         event.event_specific_data
         for event in result.all_events
         if event.event_type == DagsterEventType.ASSET_CHECK_EVALUATION
     ]
     print(
-        f"\nRun {'succeeded' if result.success else 'FAILED'} in "
+        f"\nRun {result.run_id} {'succeeded' if result.success else 'FAILED'} in "
         f"{time.monotonic() - started:.1f} s."
     )
-    _print_tables()
+    _print_tables(settings)
     print("\nChecks:")
     for check in sorted(checks, key=lambda c: (c.asset_key.to_user_string(), c.check_name)):
         verdict = "passed" if check.passed else f"FAILED ({check.severity.value})"
         print(f"  {check.asset_key.to_user_string():<18} {check.check_name:<34} {verdict}")
+    if not result.success:
+        print(f"\n{_first_cause(result.all_events)}")
     return 0 if result.success else 1
 
 
-def _days_in_the_files(defs: Definitions) -> dict[str, str]:
-    """The range from the first to the last day with a log file, as run tags. The job's own
-    range runs through yesterday: for a dataset of one month in 2018, Dagster would spend ~20 s
-    recording the thousands of empty days."""
-    from .jobs import RANGE_END, RANGE_START
-    from .partitions import DAILY_STAGING, day_of_log_file
-    from .resources.source import SourceError
-
-    partitions = defs.resolve_job_def("sparkify_daily").partitions_def
-    source = defs.resources["source"]
-    try:
-        keys = source.list_keys(DAILY_STAGING.prefix)
-    except SourceError:
-        return {}  # the load itself reports it
-    days = sorted(
-        key
-        for key in (str(day_of_log_file(file)) for file in keys)
-        if partitions is not None and partitions.has_partition_key(key)
+def _say_interrupted(started: float) -> int:
+    print(
+        f"\nsparkify: interrupted by the user (Ctrl-C) after {time.monotonic() - started:.1f} s; "
+        "every table is as it was, or as a step that had finished left it.",
+        file=sys.stderr,
     )
-    return {RANGE_START: days[0], RANGE_END: days[-1]} if days else {}
+    return 130
 
 
-def _verify(data: Path) -> int:
+def _first_cause(events: Sequence[Any]) -> str:
+    """What made a run fail, in a line or a few: the first failed step and the deepest cause
+    of its error (the server gone, the disk full, …), or the first failed blocking check."""
+    for event in events:
+        if event.is_step_failure:
+            failure = event.step_failure_data
+            described = failure.user_failure_data.description if failure.user_failure_data else None
+            return f"Failed at step {event.step_key}: {described or _root_cause(failure.error)}"
+    for event in events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            check = event.event_specific_data
+            if not check.passed and check.severity.value == "ERROR":
+                return (
+                    f"Failed: the blocking check {check.asset_key.to_user_string()}."
+                    f"{check.check_name} did not pass (its metadata says why)."
+                )
+    return "Failed: the run ended without a failed step (see the log above)."
+
+
+def _root_cause(error: Any) -> str:
+    """The innermost error's message: the cause, not the wrappers around it."""
+    while error is not None and (error.cause or error.context) is not None:
+        error = error.cause or error.context
+    return error.message.strip() if error is not None else "no error recorded"
+
+
+def _interrupted(events: Sequence[Any]) -> bool:
+    """Whether Ctrl-C (SIGINT) ended the run: Dagster turns it into a failed step."""
+    for event in events:
+        if event.is_step_failure and event.step_failure_data.error is not None:
+            error = event.step_failure_data.error
+            while error is not None:
+                if error.cls_name == "DagsterExecutionInterruptedError":
+                    return True
+                error = error.cause or error.context
+    return False
+
+
+def _verify(settings: Settings, data: Path) -> int:
     import psycopg2
 
-    from .definitions import defs
     from .generate import load_ground_truth
+    from .resources.from_settings import warehouse_resource
     from .truth import analytics_differences, differences
 
     if str(data).startswith("s3:"):
@@ -336,7 +382,7 @@ def _verify(data: Path) -> int:
             file=sys.stderr,
         )
         return 2
-    warehouse = defs.resources["warehouse"].process_config_and_initialize()
+    warehouse = warehouse_resource(settings).process_config_and_initialize()
     try:
         with warehouse.session() as session:
             found = differences(session, truth) + analytics_differences(session, truth)
@@ -349,11 +395,11 @@ def _verify(data: Path) -> int:
     return 1 if found else 0
 
 
-def _print_tables() -> None:
-    from .definitions import defs
+def _print_tables(settings: Settings) -> None:
+    from .resources.from_settings import warehouse_resource
     from .tables import ALL_TABLES
 
-    warehouse = defs.resources["warehouse"].process_config_and_initialize()
+    warehouse = warehouse_resource(settings).process_config_and_initialize()
     with warehouse.session() as session:
         print(f"\nWarehouse tables (schema {session.schema}):")
         for table in ALL_TABLES:

@@ -13,7 +13,7 @@ from dagster import (
 )
 
 from .resources.warehouse import WarehouseResource
-from .tables import ANALYTICS_TABLES, STAGING_TABLES, STAR_TABLES
+from .tables import ASSET_TABLES
 
 if TYPE_CHECKING:
     from dagster._core.definitions.unresolved_asset_job_definition import (
@@ -22,13 +22,10 @@ if TYPE_CHECKING:
 
 RANGE_START = "dagster/asset_partition_range_start"
 RANGE_END = "dagster/asset_partition_range_end"
-# The daily tables; users, whose latest level can change with any day's events; and the
-# analysts' tables, which summarise every day.
-DAILY_ASSETS = [
-    *(table.name for table in (*STAGING_TABLES, *STAR_TABLES) if table.day_column is not None),
-    "users",
-    *(table.name for table in ANALYTICS_TABLES),
-]
+# Every table: a run of some days rebuilds their rows of the daily tables and the other tables
+# whole (the song catalogue included, so that the days' plays are matched against the
+# catalogue as it is now).
+EVERY_ASSET = AssetSelection.groups(*dict.fromkeys(t.layer for t in ASSET_TABLES))
 
 
 def etl_job(days: DailyPartitionsDefinition) -> "UnresolvedAssetJobDefinition":
@@ -36,10 +33,10 @@ def etl_job(days: DailyPartitionsDefinition) -> "UnresolvedAssetJobDefinition":
     first, last = days.get_first_partition_key(), days.get_last_partition_key()
     return define_asset_job(
         "sparkify_etl",
-        selection=AssetSelection.groups("staging", "star", "analytics"),
+        selection=EVERY_ASSET,
         description=(
-            "Stage every raw file, build the whole star schema (all days) and the analysts' "
-            "tables, with the checks."
+            "Stage every raw file, build the whole star schema (every day with a log file) and "
+            "the analysts' tables, with the checks."
         ),
         tags={RANGE_START: first, RANGE_END: last} if first and last else None,
         # One process for the whole run: each step is a few SQL statements, so the default
@@ -49,13 +46,12 @@ def etl_job(days: DailyPartitionsDefinition) -> "UnresolvedAssetJobDefinition":
 
 
 def daily_job(days: DailyPartitionsDefinition) -> "UnresolvedAssetJobDefinition":
-    """One day or a range of days, in one run: what backfills, the sensor and the schedule run.
-    The song catalogue is not reloaded: it comes from the last sparkify_etl."""
+    """One day or a range of days, in one run: what backfills, the sensor and the schedule run."""
     return define_asset_job(
         "sparkify_daily",
-        selection=AssetSelection.assets(*DAILY_ASSETS),
-        description="Load the log files of a day (or a range of days), rebuild their plays and "
-        "the analysts' tables.",
+        selection=EVERY_ASSET,
+        description="Load the log files of a day (or a range of days) and the song catalogue, "
+        "rebuild the days' plays, the dimensions and the analysts' tables.",
         executor_def=in_process_executor,
     )
 

@@ -1,8 +1,14 @@
-"""Days: how the event logs are partitioned, and which files and rows belong to which day.
+"""Days: which days are partitions, and which files and rows belong to which day.
 
 A log file carries its day in its name (`log_data/2018/11/2018-11-05-events.json`); an event
 belongs to the UTC day of its `ts`. A load of some days reads those days' files and keeps the
 events whose `ts` falls in those days, so that reloading a day replaces exactly its rows.
+
+The data, not the calendar, decides the partitions: they run from the first to the last day
+that has a log file, found from a listing of `log_data/` alone (never `song_data/`). A feed
+that is still arriving (its newest file is at most `LIVE_FEED_DAYS` old) keeps an open end
+that grows with the calendar, so the sensor and the schedule find each new day's partition
+without the code location being reloaded.
 """
 
 from __future__ import annotations
@@ -11,15 +17,50 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from dagster import DailyPartitionsDefinition, PartitionKeyRange
 
 from .tables import STAGING_TABLES, DayColumn, StagingTable
 
+if TYPE_CHECKING:
+    from .resources.source import RawSourceResource
+
 # The staging table loaded a day at a time, and so where the sensor looks for day files.
 DAILY_STAGING: StagingTable = next(t for t in STAGING_TABLES if t.day_column is not None)
 _LOG_FILE_DAY = re.compile(r"(\d{4}-\d{2}-\d{2})-events\.json$")
 _EPOCH = datetime(1970, 1, 1)
+# A feed whose newest log file is at most this many days before yesterday is still arriving:
+# its partitions stay open-ended (through yesterday), so a day that is late a few days shows
+# as missing instead of vanishing from the partitions.
+LIVE_FEED_DAYS = 7
+
+
+def days_with_log_files(source: RawSourceResource) -> tuple[date, date] | None:
+    """The first and last day that has a log file, from one listing of `log_data/` (for S3,
+    a paginated LIST of that prefix only); None when there is none."""
+    days = [day for day in map(day_of_log_file, source.list_keys(DAILY_STAGING.prefix)) if day]
+    return (min(days), max(days)) if days else None
+
+
+def partition_days(
+    first_day: date | None, last_day: date | None, found: tuple[date, date] | None, today: date
+) -> tuple[date, date | None]:
+    """The first and last daily partition (None: through yesterday, as days go by).
+
+    SPARKIFY_FIRST_DAY and SPARKIFY_LAST_DAY win where set; otherwise the days with log files
+    decide: from the first to the last, or, for a feed still arriving, through yesterday. With
+    no log file at all, the partitions start yesterday and stay open for the first file."""
+    yesterday = today - timedelta(days=1)
+    first = first_day or (found[0] if found else yesterday)
+    if last_day is not None:
+        return first, last_day
+    newest = found[1] if found else None
+    if first > yesterday:  # only files of days not over yet: the first of them, until then
+        return first, first
+    if newest is not None and first <= newest < yesterday - timedelta(days=LIVE_FEED_DAYS):
+        return first, newest
+    return first, None
 
 
 def daily_partitions(first_day: date, last_day: date | None) -> DailyPartitionsDefinition:

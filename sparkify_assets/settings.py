@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .dwh_config import DwhConfigError, fill_from_dwh_cfg
+from .paths import DEFAULT_HOME
 from .sql import SqlTemplateError, quote_identifier
 from .targets import Target
 
@@ -76,14 +77,15 @@ class Settings:
     min_match_share: float
     s3_endpoint_url: str | None
     s3_unsigned: bool
-    first_day: date  # the first daily partition
-    last_day: date | None  # the last daily partition; None: yesterday, as days go by
+    first_day: date | None  # the first daily partition; None: the first day with a log file
+    last_day: date | None  # the last daily partition; None: as the log files say
     target: Target
     redshift: RedshiftSettings | None  # set when target is redshift
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
-        home = Path(environ.get("SPARKIFY_HOME") or ".sparkify")
+        # The default is the project's own folder, wherever the command was started from.
+        home = Path(environ.get("SPARKIFY_HOME") or DEFAULT_HOME).absolute()
         schema = environ.get("SPARKIFY_SCHEMA") or "public"
         try:
             quote_identifier(schema)
@@ -95,7 +97,7 @@ class Settings:
                 f"SPARKIFY_TARGET={target_name!r} must be one of {', '.join(Target)}"
             )
         target = Target(target_name)
-        first_day = _date(environ, "SPARKIFY_FIRST_DAY", "2018-11-01")
+        first_day = _date(environ, "SPARKIFY_FIRST_DAY", "")
         last_day = _date(environ, "SPARKIFY_LAST_DAY", "")
         if first_day and last_day and last_day < first_day:
             raise SettingsError(
@@ -111,7 +113,7 @@ class Settings:
             target=target,
             redshift=_redshift_settings(environ) if target is Target.REDSHIFT else None,
             home=home,
-            source=environ.get("SPARKIFY_SOURCE") or str(home / "sample"),
+            source=_source(environ.get("SPARKIFY_SOURCE") or str(home / "sample")),
             source_is_default=not environ.get("SPARKIFY_SOURCE"),
             warehouse_url_set=bool(environ.get("SPARKIFY_WAREHOUSE_URL")),
             schema=schema,
@@ -172,6 +174,12 @@ def _redshift_settings(environ: Mapping[str, str]) -> RedshiftSettings:
         source_region=_region(environ, "SPARKIFY_SOURCE_REGION", cluster_region),
         manifest_location=manifests,
     )
+
+
+def _source(location: str) -> str:
+    """An s3:// URI as given; a directory made absolute, so that every process of a run (the
+    code server, the run worker) reads the same one."""
+    return location if location.startswith("s3://") else str(Path(location).absolute())
 
 
 def _s3_uri(environ: Mapping[str, str], name: str) -> str:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+from .paths import SQL_DIR
 
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")

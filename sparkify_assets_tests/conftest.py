@@ -9,10 +9,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from dagster import AssetKey, DagsterEventType, ExecuteInProcessResult
 
 from sparkify_assets.definitions import build_definitions
 from sparkify_assets.generate import GroundTruth, generate
+from sparkify_assets.instance import instance_config
 from sparkify_assets.resources.embedded import embedded_postgres_dsn, stop_embedded_postgres
 from sparkify_assets.resources.source import RawSourceResource
 from sparkify_assets.resources.warehouse import WarehouseResource
@@ -20,6 +22,22 @@ from sparkify_assets.settings import Settings
 
 REAL_DATA_VARIABLE = "SPARKIFY_REAL_DATA"
 EXTERNAL_POSTGRES_VARIABLE = "SPARKIFY_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dagster_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The project's instance settings (dagster.yaml) with their history in a folder of the
+    test session's own, as DAGSTER_HOME: tests of runs neither read nor fill the project's own
+    history. The tests of that default history unset it."""
+    home = tmp_path_factory.mktemp("dagster-home")
+    (home / "dagster.yaml").write_text(yaml.safe_dump(instance_config(home)))
+    before = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(home)
+    yield home
+    if before is None:
+        os.environ.pop("DAGSTER_HOME", None)
+    else:
+        os.environ["DAGSTER_HOME"] = before
 
 
 @pytest.fixture(scope="session")
@@ -50,15 +68,13 @@ def settings(
     postgres_home: Path, schema: str, warehouse: WarehouseResource
 ) -> Callable[..., Settings]:
     """Settings for a whole pipeline run in this test's schema; pass SPARKIFY_* overrides.
-    The days end with 2018, which every dataset of the tests lies in: sparkify_etl then covers
-    a few hundred days, not every day through yesterday."""
+    The days are the source's, as a user gets them: no SPARKIFY_FIRST_DAY or _LAST_DAY."""
 
     def make(**variables: str) -> Settings:
         return Settings.from_env(
             {
                 "SPARKIFY_HOME": str(postgres_home),
                 "SPARKIFY_SCHEMA": schema,
-                "SPARKIFY_LAST_DAY": TEST_LAST_DAY,
                 **variables,
             }
         )
@@ -66,7 +82,6 @@ def settings(
     return make
 
 
-TEST_LAST_DAY = "2018-12-31"
 RawFiles = Callable[[dict[str, bytes | str]], RawSourceResource]
 
 

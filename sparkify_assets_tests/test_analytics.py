@@ -50,8 +50,6 @@ def sample_result(sample, postgres_home, tmp_path_factory):
     """One run of the job over the generated sample, in a schema of its own for this module."""
     from sparkify_assets.settings import Settings
 
-    from .conftest import TEST_LAST_DAY
-
     location, truth = sample
     schema = "test_analytics_sample"
     warehouse = WarehouseResource(home=str(postgres_home), schema_name=schema)
@@ -59,7 +57,6 @@ def sample_result(sample, postgres_home, tmp_path_factory):
         {
             "SPARKIFY_HOME": str(postgres_home),
             "SPARKIFY_SCHEMA": schema,
-            "SPARKIFY_LAST_DAY": TEST_LAST_DAY,
             "SPARKIFY_SOURCE": str(location),
         }
     )
@@ -110,7 +107,6 @@ def real_sample_warehouse(real_data, postgres_home):
         {
             "SPARKIFY_HOME": str(postgres_home),
             "SPARKIFY_SCHEMA": schema,
-            "SPARKIFY_LAST_DAY": "2018-11-30",
             "SPARKIFY_SOURCE": str(real_data),
         }
     )
@@ -121,12 +117,14 @@ def real_sample_warehouse(real_data, postgres_home):
 
 
 def materialization_metadata(result: ExecuteInProcessResult, asset: str) -> dict[str, Any]:
-    (event,) = [
-        e
+    """The metadata of the asset's materialization: one per day of the run, all alike."""
+    recorded = [
+        e.event_specific_data.materialization
         for e in result.get_asset_materialization_events()
         if e.event_specific_data.materialization.asset_key.to_user_string() == asset
     ]
-    return event.event_specific_data.materialization.metadata
+    assert recorded and all(m.metadata == recorded[0].metadata for m in recorded)
+    return recorded[-1].metadata
 
 
 @pytest.mark.parametrize("table", [t.name for t in ANALYTICS_TABLES])
@@ -252,7 +250,7 @@ def test_no_play_matching_a_song_leaves_top_songs_empty_and_the_run_green(
 ):
     source = raw_files(
         {
-            **log_files(("2018-11-02", [event(song="Unknown Song")])),
+            **log_files(("2018-11-01", [event(song="Unknown Song")])),  # the event's day
             **song_files(song(title="Another Song")),
         }
     )

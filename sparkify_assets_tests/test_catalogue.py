@@ -103,6 +103,8 @@ def test_on_redshift_the_kind_says_redshift():
             "REDSHIFT_USER": "user",
             "REDSHIFT_PASSWORD": "password",
             "SPARKIFY_IAM_ROLE_ARN": "arn:aws:iam::123456789012:role/sparkify",
+            # both ends given: the definitions need no listing of the bucket
+            "SPARKIFY_FIRST_DAY": "2018-11-01",
             "SPARKIFY_LAST_DAY": "2018-11-30",
         }
     )

@@ -30,8 +30,6 @@ from sparkify_assets.resources.embedded import (
 from sparkify_assets.resources.warehouse import WarehouseResource
 from sparkify_assets.tables import ALL_TABLES
 
-from .conftest import TEST_LAST_DAY
-
 SPARKIFY = str(Path(sys.executable).parent / "sparkify")
 WORKER_MODULE = "sparkify_assets.copyjson.worker"
 SECONDS_TO_NOTICE = 15.0  # for what a killed process leaves behind to go away
@@ -80,7 +78,6 @@ def start_run(postgres_home: Path, schema: str, tmp_path: Path) -> Iterator[Call
                     "SPARKIFY_HOME": str(postgres_home),
                     "SPARKIFY_SOURCE": str(source),
                     "SPARKIFY_SCHEMA": schema,
-                    "SPARKIFY_LAST_DAY": TEST_LAST_DAY,
                 },
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -11,12 +11,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from dagster import build_sensor_context
+from dagster import BackfillPolicy, build_sensor_context
 
 from sparkify_assets.definitions import build_definitions
 from sparkify_assets.generate import generate
 from sparkify_assets.jobs import RANGE_END, RANGE_START
-from sparkify_assets.partitions import Days
+from sparkify_assets.partitions import LIVE_FEED_DAYS, Days, partition_days
 from sparkify_assets.resources.source import RawSourceResource, SourceError
 from sparkify_assets.resources.warehouse import WarehouseResource
 from sparkify_assets.settings import Settings
@@ -28,14 +28,8 @@ from .rawdata import event, log_files, song, song_files
 EVENTS, SONGS = STAGING_TABLES
 FIRST = date(2018, 11, 1)
 DAYS = 6
-# What a daily run rebuilds: the daily tables, users, and the analysts' tables over every day.
-DAILY_TABLES = (
-    "staging_events",
-    "songplays",
-    "time",
-    "users",
-    *(table.name for table in ANALYTICS_TABLES),
-)
+# What a daily run rebuilds: the days' rows of the daily tables and the other tables whole.
+DAILY_TABLES = tuple(table.name for table in (*STAGING_TABLES, *STAR_TABLES, *ANALYTICS_TABLES))
 
 
 @pytest.fixture
@@ -74,7 +68,8 @@ def files_loaded(result) -> int:
 
 
 def load_catalogue(warehouse: WarehouseResource, source: Path | RawSourceResource) -> None:
-    """The song catalogue, which daily runs don't reload."""
+    """The song catalogue, for tests that load days through the warehouse resource alone (a
+    daily run loads it itself)."""
     if isinstance(source, Path):
         source = RawSourceResource(location=str(source))
     warehouse.load_staging(SONGS, source)
@@ -96,7 +91,6 @@ def test_days_loaded_in_any_order_again_and_as_ranges_equal_one_load_of_everythi
     daily_warehouse = warehouse.model_copy(update={"schema_name": other_schema})
     day_by_day = settings(SPARKIFY_SOURCE=str(sample), SPARKIFY_SCHEMA=other_schema)
     try:
-        load_catalogue(daily_warehouse, sample)
         order = [FIRST + timedelta(days=n) for n in range(DAYS)] * 2
         random.Random(3).shuffle(order)
         for day in order:
@@ -111,7 +105,6 @@ def test_days_loaded_in_any_order_again_and_as_ranges_equal_one_load_of_everythi
 
 def test_a_range_of_days_is_one_run_with_one_load(sample: Path, settings, warehouse):
     day_by_day = settings(SPARKIFY_SOURCE=str(sample))
-    load_catalogue(warehouse, sample)
     result = run_days(day_by_day, FIRST, FIRST + timedelta(days=DAYS - 1))
     loads = [
         event
@@ -121,7 +114,8 @@ def test_a_range_of_days_is_one_run_with_one_load(sample: Path, settings, wareho
     load_ids = {event.materialization.metadata["load_id"].value for event in loads}
     assert len(loads) == DAYS and len(load_ids) == 1
     with warehouse.session() as session:
-        assert session.fetch_one("common/count_rows", table="load_history") == (2,)
+        session.cursor.execute("SELECT tbl_name, COUNT(*) FROM load_history GROUP BY tbl_name")
+        assert dict(session.cursor.fetchall()) == {"staging_events": 1, "staging_songs": 1}
 
 
 def test_an_older_day_loaded_after_a_newer_one_keeps_each_users_latest_level(
@@ -138,7 +132,6 @@ def test_an_older_day_loaded_after_a_newer_one_keeps_each_users_latest_level(
         }
     )
     day_by_day = settings(SPARKIFY_SOURCE=source.location)
-    load_catalogue(warehouse, source)
     run_days(day_by_day, date(2018, 11, 2))
     run_days(day_by_day, date(2018, 11, 1))
     assert contents(warehouse, "users")[0][-1] == "paid"
@@ -306,16 +299,13 @@ def test_days_loaded_at_the_same_time_by_separate_runs_all_succeed(
         assert session.cursor.fetchone() == (4,)
 
 
-def test_a_day_loaded_before_the_song_catalogue_exists_fails_saying_what_to_run_first(
-    sample: Path, settings
+def test_a_day_run_first_on_an_empty_warehouse_builds_the_song_catalogue_with_it(
+    sample: Path, settings, warehouse
 ):
-    job = build_definitions(settings(SPARKIFY_SOURCE=str(sample))).resolve_job_def("sparkify_daily")
-    result = job.execute_in_process(partition_key=FIRST.isoformat(), raise_on_error=False)
-    [failure] = [e for e in result.all_events if e.is_step_failure]
-    assert failure.step_key == "songplays"
-    assert "staging_songs, which does not exist yet: run sparkify_etl" in (
-        failure.step_failure_data.error.message
-    )
+    run_days(settings(SPARKIFY_SOURCE=str(sample)), FIRST)
+    with warehouse.session() as session:
+        for table in ("staging_songs", "songs", "artists", "songplays"):
+            assert session.state(table).row_count > 0, table
 
 
 def test_a_load_history_from_before_days_gets_the_day_columns(
@@ -333,3 +323,58 @@ def test_a_load_history_from_before_days_gets_the_day_columns(
     with warehouse.session() as session:
         session.cursor.execute("SELECT first_day, last_day FROM load_history")
         assert session.cursor.fetchall() == [(FIRST, FIRST)]
+
+
+# --- which days are partitions: the data's, not the calendar's ---------------------------------
+
+
+def partition_keys(settings: Settings, today: date) -> list[str]:
+    job = build_definitions(settings, today=today).resolve_job_def("sparkify_etl")
+    assert job.partitions_def is not None
+    return job.partitions_def.get_partition_keys()
+
+
+def test_the_partitions_are_the_days_with_log_files_whatever_today_is(sample: Path, settings):
+    days = [(FIRST + timedelta(days=n)).isoformat() for n in range(DAYS)]
+    watched = settings(SPARKIFY_SOURCE=str(sample))
+    for today in (date(2026, 12, 1), date(2031, 6, 1), FIRST + timedelta(days=40)):
+        assert partition_keys(watched, today) == days, today
+
+
+def test_a_feed_still_arriving_keeps_an_open_end_that_follows_the_calendar():
+    newest = date(2026, 11, 27)
+    found = (date(2026, 1, 1), newest)
+    for today in (newest + timedelta(days=1), newest + timedelta(days=LIVE_FEED_DAYS + 1)):
+        assert partition_days(None, None, found, today) == (date(2026, 1, 1), None)
+    stopped = newest + timedelta(days=LIVE_FEED_DAYS + 3)
+    assert partition_days(None, None, found, stopped) == (date(2026, 1, 1), newest)
+
+
+def test_the_first_and_last_day_settings_win_over_the_files():
+    found = (date(2018, 11, 1), date(2018, 11, 30))
+    today = date(2031, 6, 1)
+    assert partition_days(date(2018, 11, 3), None, found, today) == (
+        date(2018, 11, 3),
+        date(2018, 11, 30),
+    )
+    assert partition_days(None, date(2018, 11, 10), found, today) == (
+        date(2018, 11, 1),
+        date(2018, 11, 10),
+    )
+
+
+def test_without_any_log_file_the_partitions_wait_open_from_yesterday(tmp_path: Path, settings):
+    today = date(2026, 12, 1)
+    assert partition_days(None, None, None, today) == (date(2026, 11, 30), None)
+    empty = tmp_path / "empty"
+    (empty / "log_data").mkdir(parents=True)
+    assert partition_keys(settings(SPARKIFY_SOURCE=str(empty)), today)[0] == "2026-11-30"
+
+
+def test_every_asset_shares_the_daily_partitions_so_a_backfill_of_everything_is_one_run(
+    sample: Path, settings
+):
+    graph = build_definitions(settings(SPARKIFY_SOURCE=str(sample))).resolve_asset_graph()
+    nodes = [graph.get(key) for key in graph.get_all_asset_keys()]
+    assert {node.partitions_def for node in nodes} == {nodes[0].partitions_def}
+    assert {node.backfill_policy for node in nodes} == {BackfillPolicy.single_run()}

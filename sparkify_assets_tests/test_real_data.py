@@ -4,6 +4,7 @@ embedded PostgreSQL and, through `dagster job execute`, on a separate PostgreSQL
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -56,7 +57,6 @@ def test_dagster_job_execute_builds_the_real_sample_on_a_separate_postgresql(
         "SPARKIFY_WAREHOUSE_URL": external_postgres_url,
         "SPARKIFY_SCHEMA": schema,
         "SPARKIFY_HOME": str(tmp_path / "unused-home"),
-        "SPARKIFY_LAST_DAY": "2018-11-30",
     }
     dagster = Path(sys.executable).parent / "dagster"
     completed = subprocess.run(
@@ -85,3 +85,77 @@ def test_the_real_sample_loads_without_a_single_rejected_record(real_data, wareh
     load = warehouse.load_staging(staging, RawSourceResource(location=str(real_data)))
     assert load.result.rejected == 0
     assert load.result.rows_loaded == REAL_FIGURES[table]
+
+
+# --- the job as a user types it, on the real sample ---------------------------------------------
+
+DAILY_ASSETS_SEEN = ("staging_events", "songplays", "time", "users", "songs", "top_songs")
+
+
+def dagster_job(*arguments: str, environment: dict[str, str], clock: str | None = None):
+    """`dagster job execute …` as typed, optionally under libfaketime's clock."""
+    command = [str(Path(sys.executable).parent / "dagster"), "job", "execute", *arguments]
+    if clock is not None:
+        command = ["faketime", clock, *command]
+    return subprocess.run(command, env=environment, capture_output=True, text=True, timeout=600)
+
+
+def materializations(output: str, asset: str) -> int:
+    return output.count(f" - {asset} - ASSET_MATERIALIZATION - ")
+
+
+@pytest.fixture
+def as_typed(real_data: Path, postgres_home: Path, schema: str, warehouse) -> dict[str, str]:
+    """A user's environment: the source and a warehouse, and no SPARKIFY_FIRST_DAY/_LAST_DAY."""
+    environment = {
+        k: v for k, v in os.environ.items() if k not in ("SPARKIFY_FIRST_DAY", "SPARKIFY_LAST_DAY")
+    }
+    return environment | {
+        "SPARKIFY_SOURCE": str(real_data),
+        "SPARKIFY_HOME": str(postgres_home),
+        "SPARKIFY_SCHEMA": schema,
+    }
+
+
+def test_the_job_as_typed_records_a_day_per_file_whatever_today_is_then_reloads_a_day(
+    as_typed: dict[str, str], warehouse
+):
+    if shutil.which("faketime") is None:
+        pytest.skip("no faketime (`apt-get install faketime`; .ci/run installs it)")
+    etl = ("-m", "sparkify_assets", "-j", "sparkify_etl")
+    for clock in ("2026-12-01 12:00:00", "2031-06-01 12:00:00"):
+        completed = dagster_job(*etl, environment=as_typed, clock=clock)
+        assert completed.returncode == 0, completed.stderr[-3000:]
+        for asset in DAILY_ASSETS_SEEN:  # one per day that has a log file, whatever the date
+            assert materializations(completed.stderr, asset) == 30, (clock, asset)
+        with warehouse.session() as session:
+            assert figures(session.cursor) == (REAL_FIGURES, REAL_MATCHED_PLAYS)
+
+    day = '{"dagster/partition": "2018-11-15"}'
+    reload = dagster_job(
+        "-m", "sparkify_assets", "-j", "sparkify_daily", "--tags", day, environment=as_typed
+    )
+    assert reload.returncode == 0, reload.stderr[-3000:]
+    assert materializations(reload.stderr, "staging_events") == 1
+    with warehouse.session() as session:
+        assert figures(session.cursor) == (REAL_FIGURES, REAL_MATCHED_PLAYS)
+
+
+def test_a_failed_load_of_the_real_sample_as_typed_fails_the_job_and_changes_nothing(
+    as_typed: dict[str, str], real_data: Path, tmp_path: Path, warehouse
+):
+    etl = ("-m", "sparkify_assets", "-j", "sparkify_etl")
+    assert dagster_job(*etl, environment=as_typed).returncode == 0
+    with warehouse.session() as session:
+        before = figures(session.cursor)
+    damaged = tmp_path / "sparkify"
+    shutil.copytree(real_data / "log_data", damaged / "log_data")
+    shutil.copy(real_data / "log_json_path.json", damaged)
+    (damaged / "song_data").symlink_to(real_data / "song_data")
+    day_file = damaged / "log_data/2018/11/2018-11-15-events.json"
+    day_file.write_text(day_file.read_text() + "{not json\n")
+    failed = dagster_job(*etl, environment=as_typed | {"SPARKIFY_SOURCE": str(damaged)})
+    assert failed.returncode != 0
+    assert "2018-11-15-events.json line" in failed.stderr and "invalid JSON" in failed.stderr
+    with warehouse.session() as session:
+        assert figures(session.cursor) == before

@@ -42,6 +42,7 @@ REDSHIFT_ENV = {
     "REDSHIFT_PASSWORD": PASSWORD,
     "SPARKIFY_IAM_ROLE_ARN": ROLE,
     "SPARKIFY_SOURCE": "s3://udacity-dend",
+    "SPARKIFY_FIRST_DAY": "2018-11-01",  # both ends given: no listing of the bucket here
     "SPARKIFY_LAST_DAY": "2018-11-30",
 }
 EVENTS, SONGS = STAGING_TABLES

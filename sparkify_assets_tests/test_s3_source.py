@@ -225,6 +225,7 @@ def test_the_sensor_finds_new_and_rewritten_day_files_in_s3_through_get_objects(
         settings(
             SPARKIFY_SOURCE="s3://sparkify-sensor/raw",
             SPARKIFY_S3_ENDPOINT_URL=s3_server.endpoint_url,
+            SPARKIFY_FIRST_DAY="2018-11-01",  # a feed starting that day: an open end
         )
     )
     [sensor] = defs.sensors

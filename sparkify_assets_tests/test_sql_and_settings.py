@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from sparkify_assets.paths import PROJECT_ROOT
 from sparkify_assets.settings import REDSHIFT_MAXERROR_LIMIT, Settings, SettingsError
 from sparkify_assets.sql import SQL_DIR, SqlTemplateError, quote_identifier, read_sql, statement
 from sparkify_assets.tables import (
@@ -132,10 +133,13 @@ def test_the_table_lists_cover_meta_staging_star_and_analytics_tables_once_each(
 # --- settings ---------------------------------------------------------------------------------
 
 
-def test_settings_default_to_a_local_home_with_the_sample_as_source():
+def test_settings_default_to_the_projects_home_with_the_sample_as_source_from_anywhere(
+    tmp_path: Path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)  # a command started outside the project's root
     settings = Settings.from_env({})
-    assert settings.home == Path(".sparkify")
-    assert Path(settings.source) == Path(".sparkify") / "sample"
+    assert settings.home == PROJECT_ROOT / ".sparkify"
+    assert Path(settings.source) == PROJECT_ROOT / ".sparkify" / "sample"
     assert settings.schema == "public"
     assert settings.maxerror == 0
     assert settings.s3_unsigned is False
@@ -216,9 +220,9 @@ def test_a_min_match_share_outside_0_to_1_is_refused_naming_it(share: str):
         Settings.from_env({"SPARKIFY_MIN_MATCH_SHARE": share})
 
 
-def test_the_days_start_on_2018_11_01_and_run_through_yesterday_unless_told():
+def test_the_days_are_left_to_the_log_files_unless_told():
     settings = Settings.from_env({})
-    assert (settings.first_day, settings.last_day) == (date(2018, 11, 1), None)
+    assert (settings.first_day, settings.last_day) == (None, None)
     told = Settings.from_env(
         {"SPARKIFY_FIRST_DAY": "2018-11-03", "SPARKIFY_LAST_DAY": "2018-11-30"}
     )

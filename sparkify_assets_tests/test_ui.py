@@ -1,7 +1,10 @@
 """The Dagster UI as an analyst uses it, in a real browser: Debian's Chromium driven by Playwright,
-against `dagster dev` on 127.0.0.1 over the embedded warehouse. The asset graph shows every
-staging → star → analytics node and edge; "Materialize all" builds everything; each asset's page
-shows its row count, and the charts render. A failing step saves a screenshot of the page."""
+against `dagster dev` started as a user starts it (in a folder holding the project's
+dagster.yaml, no DAGSTER_HOME) on 127.0.0.1 over the embedded warehouse, on the real sample when
+SPARKIFY_REAL_DATA names it. The asset graph shows every staging → star → analytics node and
+edge; "Materialize all", from the asset graph and from the sparkify_etl job's page, builds the
+same warehouse as one sparkify_etl run, each in one run; each asset's page shows its row count,
+and the charts render. A failing step saves a screenshot of the page."""
 
 from __future__ import annotations
 
@@ -23,9 +26,12 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from sparkify_assets.definitions import build_definitions
+from sparkify_assets.instance import INSTANCE_FILE
 from sparkify_assets.resources.warehouse import WarehouseResource
 from sparkify_assets.settings import Settings
 from sparkify_assets.tables import ANALYTICS_TABLES, ASSET_TABLES
+
+from .conftest import REAL_DATA_VARIABLE, run_etl
 
 CHROMIUM_VARIABLE = "SPARKIFY_CHROMIUM"
 CHROMIUM_FLAGS = [
@@ -35,7 +41,6 @@ CHROMIUM_FLAGS = [
     "--disable-dev-shm-usage",
     "--disable-background-networking",
 ]
-SAMPLE_LAST_DAY = "2018-11-30"  # the generated sample's month: 30 daily partitions to choose
 SERVER_START_SECONDS = 180
 MATERIALIZE_SECONDS = 600
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -58,6 +63,14 @@ class Ui:
     settings: Settings
     warehouse: WarehouseResource
     log: Path
+    work: Path
+    variables: dict[str, str]
+
+    @property
+    def settings_days(self) -> list[str]:
+        job = build_definitions(self.settings).resolve_job_def("sparkify_etl")
+        assert job.partitions_def is not None
+        return job.partitions_def.get_partition_keys()
 
 
 def _free_port() -> int:
@@ -96,26 +109,26 @@ def _wait_until_loaded(url: str, server: subprocess.Popen, log: Path) -> None:
 @pytest.fixture(scope="module")
 def ui(sample, postgres_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ui]:
     """`dagster dev` (webserver and daemon: "Materialize all" is a backfill, which the daemon
-    runs) on a free loopback port, over the embedded warehouse in a schema of its own."""
-    location, _ = sample
+    runs) on a free loopback port, over the embedded warehouse in a schema of its own. It
+    starts in a folder holding the project's dagster.yaml, without DAGSTER_HOME: the instance
+    a user gets, queue and all, with its history in that folder instead of the project's."""
+    location = os.environ.get(REAL_DATA_VARIABLE) or str(sample[0])
     work = tmp_path_factory.mktemp("ui")
-    (work / "dagster-home").mkdir()
-    # Runs start at once instead of waiting for the queue's next look (the daemon still drives
-    # the backfill that "Materialize all" creates, every 30 s).
-    (work / "dagster-home" / "dagster.yaml").write_text(
-        "run_coordinator:\n"
-        "  module: dagster._core.run_coordinator\n"
-        "  class: DefaultRunCoordinator\n"
-    )
+    (work / "dagster.yaml").write_text(INSTANCE_FILE.read_text())
     schema = f"test_ui_{os.getpid()}"
     variables = {
         "SPARKIFY_HOME": str(postgres_home),
         "SPARKIFY_SCHEMA": schema,
-        "SPARKIFY_SOURCE": str(location),
-        "SPARKIFY_LAST_DAY": SAMPLE_LAST_DAY,
+        "SPARKIFY_SOURCE": location,
     }
-    environment = {**os.environ, **variables, "DAGSTER_HOME": str(work / "dagster-home")}
-    environment.pop("SPARKIFY_WAREHOUSE_URL", None)
+    environment = {**os.environ, **variables}
+    for name in (
+        "SPARKIFY_WAREHOUSE_URL",
+        "DAGSTER_HOME",
+        "SPARKIFY_FIRST_DAY",
+        "SPARKIFY_LAST_DAY",
+    ):
+        environment.pop(name, None)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = work / "dagster-dev.log"
@@ -123,7 +136,7 @@ def ui(sample, postgres_home: Path, tmp_path_factory: pytest.TempPathFactory) ->
     with log.open("w") as output:
         server = subprocess.Popen(
             [str(dagster), "dev", "-h", "127.0.0.1", "-p", str(port), "-m", "sparkify_assets"],
-            cwd=REPOSITORY,
+            cwd=work,
             env=environment,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -133,7 +146,7 @@ def ui(sample, postgres_home: Path, tmp_path_factory: pytest.TempPathFactory) ->
     warehouse = WarehouseResource(home=str(postgres_home), schema_name=schema)
     try:
         _wait_until_loaded(url, server, log)
-        yield Ui(url, settings, warehouse, log)
+        yield Ui(url, settings, warehouse, log, work, variables)
     finally:
         # dagster dev shuts its processes down on Ctrl-C (SIGINT), not on SIGTERM; the code
         # server it started can outlive it until its heartbeat times out, so the group goes too.
@@ -239,26 +252,62 @@ def show_whole_lineage(page, edge_count: int) -> dict:
     return graph
 
 
-def materialize_all(page, timeout: float) -> str:
-    """Click "Materialize all", choose every day, launch: a backfill. Wait for its end."""
-    page.goto("/asset-groups")
+@dataclass(frozen=True)
+class Backfill:
+    status: str
+    seconds: float  # from the click on "Launch backfill" to the status shown
+    runs: int
+
+
+def materialize_all(page, url: str, where: str, days: int, timeout: float) -> Backfill:
+    """Click "Materialize all" on the page at `where`, choose every day, launch: a backfill.
+    Wait for its end, and count its runs."""
+    page.goto(where)
     page.get_by_role("button", name="Materialize all").first.click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_role("button", name="All", exact=True).click()  # it offers no days at first
-    dialog.get_by_text(re.compile(r"^30 partitions$")).wait_for()
+    dialog.get_by_text(re.compile(rf"^{days} partitions$")).wait_for()
     dialog.get_by_role("button", name="Launch backfill").click()
+    launched = time.monotonic()
     view = page.get_by_role("link", name="View", exact=True)  # "Created backfill …  View"
     backfill = view.get_attribute("href")
-    page.goto(backfill)
+    page.goto(backfill)  # the page a user watches; it refreshes itself
+    backfill_id = backfill.rstrip("/").rsplit("/", 1)[-1].split("?")[0]
+    query = (
+        f'{{ partitionBackfillOrError(backfillId: "{backfill_id}") '
+        "{ ... on PartitionBackfill { status runs { id } } } }"
+    )
+    state: dict = {}
+    while time.monotonic() < launched + timeout:  # asked the server, not the busy browser
+        state = _graphql(url, query)["partitionBackfillOrError"]
+        if state["status"] in {
+            "COMPLETED",
+            "COMPLETED_SUCCESS",
+            "COMPLETED_FAILED",
+            "FAILED",
+            "CANCELED",
+        }:
+            break
+        time.sleep(0.5)
+    seconds = time.monotonic() - launched
+    page.reload()
     status = page.locator("xpath=//*[normalize-space(text())='Status']/following-sibling::*[1]")
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        shown = status.inner_text().strip() if status.count() else ""
-        if shown in {"Succeeded", "Completed", "Failed", "Canceled"}:
-            return shown
-        time.sleep(2)
-        page.reload()
-    return f"still running after {timeout:.0f} s"
+    status.wait_for()
+    shown = status.inner_text().strip() or state.get("status", "")
+    return Backfill(shown, seconds, len(state.get("runs", [])))
+
+
+def table_contents(warehouse: WarehouseResource) -> dict[str, int]:
+    """Each table's rows and a digest of them, independent of their order."""
+    contents = {}
+    with warehouse.session() as session:
+        for table in ASSET_TABLES:
+            session.cursor.execute(
+                "SELECT COUNT(*), COALESCE(SUM(hashtext(t::text)::bigint), 0) "
+                f'FROM "{table.name}" t'
+            )
+            contents[table.name] = tuple(session.cursor.fetchone())
+    return contents
 
 
 def row_count_shown(page, asset: str) -> int:
@@ -294,10 +343,30 @@ def test_an_analyst_sees_the_lineage_materializes_everything_and_reads_the_resul
                      ("time", "plays_by_hour"), ("songplays", "top_songs")]:  # fmt: skip
             assert edge in edges
 
-    with screenshot_on_failure(page, "materialize_all", tmp_path):
-        assert materialize_all(page, MATERIALIZE_SECONDS) in {"Succeeded", "Completed"}, (
-            ui.log.read_text()[-3000:]
-        )
+    # What one sparkify_etl run builds, in a schema of its own: what every way of building
+    # everything from the UI must leave behind.
+    reference = ui.warehouse.model_copy(update={"schema_name": f"{ui.warehouse.schema_name}_etl"})
+    etl_settings = Settings.from_env({**ui.variables, "SPARKIFY_SCHEMA": reference.schema_name})
+    try:
+        assert run_etl(etl_settings).success
+        expected = table_contents(reference)
+    finally:
+        with reference.session() as session:
+            session.execute("common/drop_schema", schema=reference.schema_name)
+    days = len(ui.settings_days)
+    timings = {}
+    for name, where in (
+        ("asset graph", "/asset-groups"),
+        ("sparkify_etl job page", "/locations/__repository__@sparkify_assets/jobs/sparkify_etl"),
+    ):
+        with screenshot_on_failure(page, f"materialize_all from the {name}", tmp_path):
+            backfill = materialize_all(page, ui.url, where, days, MATERIALIZE_SECONDS)
+            assert backfill.status in {"Succeeded", "Completed"}, ui.log.read_text()[-3000:]
+            assert backfill.runs == 1, backfill  # the whole graph in one run
+            assert table_contents(ui.warehouse) == expected, name
+            timings[name] = round(backfill.seconds, 1)
+    (ui.work / "timings.json").write_text(json.dumps(timings))
+    print(f"Materialize all, launch to {backfill.status}: {timings}")
 
     with screenshot_on_failure(page, "row_counts", tmp_path):
         with ui.warehouse.session() as session:

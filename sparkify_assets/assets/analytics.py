@@ -6,6 +6,7 @@ from typing import Any
 from dagster import (
     AssetExecutionContext,
     AssetsDefinition,
+    DailyPartitionsDefinition,
     MaterializeResult,
     MetadataValue,
     asset,
@@ -15,14 +16,22 @@ from ..charts import bar_chart_svg, complete_axis, markdown_image
 from ..resources.warehouse import WarehouseResource
 from ..tables import ANALYTICS_TABLES, AnalyticsTable
 from ..targets import Target
-from .metadata import built_asset_arguments, markdown_table, rebuild_or_fail, table_metadata
+from .metadata import (
+    built_asset_arguments,
+    common_arguments,
+    markdown_table,
+    rebuild_or_fail,
+    table_metadata,
+)
 
 PREVIEW_ROWS = 40  # all of every table but daily_active_users, of which the latest 40 days
 CHART_BARS = 400  # daily active users: the latest 400 days, a bar a day
 
 
-def _analytics_asset(table: AnalyticsTable, target: Target) -> AssetsDefinition:
-    @asset(**built_asset_arguments(table, target))
+def _analytics_asset(
+    table: AnalyticsTable, target: Target, days: DailyPartitionsDefinition
+) -> AssetsDefinition:
+    @asset(**built_asset_arguments(table, target), **common_arguments(days))
     def build(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         state = rebuild_or_fail(warehouse, table)
         rows = warehouse.last_rows(table, CHART_BARS)
@@ -49,6 +58,8 @@ def _analytics_asset(table: AnalyticsTable, target: Target) -> AssetsDefinition:
     return build
 
 
-def build_analytics_assets(target: Target) -> list[AssetsDefinition]:
+def build_analytics_assets(
+    target: Target, days: DailyPartitionsDefinition
+) -> list[AssetsDefinition]:
     """One asset per analytics table, its kind saying which warehouse holds it."""
-    return [_analytics_asset(table, target) for table in ANALYTICS_TABLES]
+    return [_analytics_asset(table, target, days) for table in ANALYTICS_TABLES]

@@ -11,6 +11,7 @@ from dagster import (
     AssetCheckExecutionContext,
     AssetExecutionContext,
     AssetKey,
+    BackfillPolicy,
     DailyPartitionsDefinition,
     Failure,
     MetadataValue,
@@ -39,6 +40,28 @@ def days_of_run(
     if run.has_partition_key_range:
         return Days.of_range(run.partition_key_range, days)
     return ALL_DAYS
+
+
+# The pool of the steps that write the warehouse: the instance config (dagster.yaml) sets how
+# many may run at once across runs, so runs started together queue instead of piling up locks.
+WAREHOUSE_POOL = "warehouse"
+
+
+def common_arguments(days: DailyPartitionsDefinition) -> dict[str, Any]:
+    """What every asset declares alike: it writes the warehouse (its pool), and it shares the
+    daily partitions, each range of days one run (and one COPY).
+
+    A table not split by day (the song catalogue, users, the analysts' tables) is rebuilt whole
+    by a run of any days, and its materialization is recorded for those days: the table as it
+    stood for those days' plays. One partitioning for the whole graph is what lets a backfill
+    of everything ("Materialize all" in the UI) be one run: Dagster starts a new run, on the
+    daemon's next tick 30 s later, wherever a dependency crosses from one partitioning to
+    another."""
+    return {
+        "partitions_def": days,
+        "backfill_policy": BackfillPolicy.single_run(),
+        "pool": WAREHOUSE_POOL,
+    }
 
 
 def built_asset_arguments(table: BuiltTable, target: Target) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from dagster import (
     AssetExecutionContext,
     AssetsDefinition,
-    BackfillPolicy,
     Config,
     DailyPartitionsDefinition,
     Failure,
@@ -18,7 +17,7 @@ from ..resources.staging_copy import CopyFailed
 from ..resources.warehouse import FIRST_ERRORS_KEPT, LoadFailed, WarehouseResource
 from ..tables import STAGING_TABLES, StagingTable
 from ..targets import Target
-from .metadata import catalogue_metadata, days_of_run, table_metadata
+from .metadata import catalogue_metadata, common_arguments, days_of_run, table_metadata
 
 
 class StagingLoadConfig(Config):
@@ -45,9 +44,7 @@ def _staging_asset(
             "json_format": table.jsonpaths or "auto",
             **catalogue_metadata(table),
         },
-        partitions_def=days if daily else None,
-        # A range of days is one run and one COPY, not one per day.
-        backfill_policy=BackfillPolicy.single_run() if daily else None,
+        **common_arguments(days),
     )
     def load(
         context: AssetExecutionContext,

@@ -4,7 +4,6 @@ of days at a time."""
 from dagster import (
     AssetExecutionContext,
     AssetsDefinition,
-    BackfillPolicy,
     DailyPartitionsDefinition,
     MaterializeResult,
     asset,
@@ -13,7 +12,13 @@ from dagster import (
 from ..resources.warehouse import WarehouseResource
 from ..tables import STAR_TABLES, StarTable
 from ..targets import Target
-from .metadata import built_asset_arguments, days_of_run, rebuild_or_fail, table_metadata
+from .metadata import (
+    built_asset_arguments,
+    common_arguments,
+    days_of_run,
+    rebuild_or_fail,
+    table_metadata,
+)
 
 
 def _star_asset(
@@ -23,8 +28,7 @@ def _star_asset(
 
     @asset(
         **built_asset_arguments(table, target),
-        partitions_def=days if daily else None,
-        backfill_policy=BackfillPolicy.single_run() if daily else None,
+        **common_arguments(days),
     )
     def build(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         state = rebuild_or_fail(warehouse, table, days_of_run(context, days) if daily else None)

@@ -44,6 +44,22 @@ from .staging_copy import (
 
 FIRST_ERRORS_SHOWN = 5
 FIRST_ERRORS_KEPT = 20
+CONNECT_TIMEOUT_SECONDS = 15
+# What libpq says, lower-cased, and the kind of failure it is: the one line a user reads.
+_CONNECT_FAILURES = (
+    ("connection refused", "connection refused (is the server running and listening there?)"),
+    ("timeout expired", "timed out"),
+    ("timed out", "timed out"),
+    ("password authentication failed", "authentication failed (user or password)"),
+    ("no password supplied", "authentication failed (no password given)"),
+    ("authentication failed", "authentication failed"),
+    ("no pg_hba.conf entry", "refused by the server's pg_hba.conf (this host, user, database)"),
+    ("does not exist", "the database (or user) does not exist"),
+    ("could not translate host name", "unknown host name"),
+    ("name or service not known", "unknown host name"),
+    ("no route to host", "no route to the host"),
+    ("network is unreachable", "network unreachable"),
+)
 
 
 class WarehouseUnreachable(RuntimeError):
@@ -113,15 +129,19 @@ class WarehouseResource(RedshiftClientResource):
     def _connect(self) -> Any:
         if self.warehouse_target is Target.REDSHIFT:
             return self._connect_with_secret(
+                # dagster-aws's conn_args carry its own connect_timeout (5 s by default)
                 lambda: psycopg2.connect(
                     **self.get_client().conn_args, application_name="sparkify"
                 ),
-                f"Redshift at {self.host}:{self.port} as {self.user}",
+                f"Redshift at {self.host}:{self.port} (REDSHIFT_HOST, REDSHIFT_PORT)",
             )
         if self.warehouse_url:
+            url = self.warehouse_url
             connection = self._connect_with_secret(
-                lambda: psycopg2.connect(self.warehouse_url, application_name="sparkify"),
-                "the PostgreSQL in SPARKIFY_WAREHOUSE_URL",
+                lambda: psycopg2.connect(
+                    url, application_name="sparkify", **_timeout_unless_in(url)
+                ),
+                f"the PostgreSQL at {_address_of(self.warehouse_url)} (SPARKIFY_WAREHOUSE_URL)",
             )
         else:
             dsn = embedded_postgres_dsn(Path(self.home))
@@ -135,11 +155,8 @@ class WarehouseResource(RedshiftClientResource):
             return connect()
         except psycopg2.Error as error:
             # libpq may quote the parts of a DSN it can't parse, password included: say only
-            # what failed, never the driver's text.
-            raise WarehouseUnreachable(
-                f"cannot connect to {where} ({type(error).__name__}; check the host, port, "
-                "user, password and that the server accepts connections from here)"
-            ) from None
+            # what kind of failure it was, never the driver's text.
+            raise WarehouseUnreachable(f"cannot connect to {where}: {_why(error)}") from None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -300,6 +317,35 @@ def _check_client_alive(connection: Any) -> None:
         connection.commit()
     except psycopg2.Error:
         connection.rollback()
+
+
+def _timeout_unless_in(url: str) -> dict[str, int]:
+    """A connect timeout, unless the URL sets its own (`?connect_timeout=N`)."""
+    try:
+        given = "connect_timeout" in psycopg2.extensions.parse_dsn(url)
+    except psycopg2.ProgrammingError:
+        given = False
+    return {} if given else {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+
+
+def _address_of(url: str) -> str:
+    """host:port/database of a connection URL, without its user or password."""
+    try:
+        parts = psycopg2.extensions.parse_dsn(url)
+    except psycopg2.ProgrammingError:
+        return "an address that is not a valid postgresql:// URL"
+    return (
+        f"{parts.get('host', 'localhost')}:{parts.get('port', '5432')}"
+        f"/{parts.get('dbname', parts.get('user', ''))}"
+    )
+
+
+def _why(error: psycopg2.Error) -> str:
+    text = str(error).lower()
+    for phrase, kind in _CONNECT_FAILURES:
+        if phrase in text:
+            return kind
+    return f"{type(error).__name__} (check the host, port, user, password and database)"
 
 
 def _quiet(message: str) -> None:
