@@ -84,19 +84,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"Embedded PostgreSQL in {settings.home} {'stopped' if stopped else 'was not running'}."
         )
         return 0
-    from .resources.embedded import EmbeddedPostgresError
-    from .resources.warehouse import WarehouseUnreachable
-
+    started = time.monotonic()
     try:
-        if args.command == "run":
-            return _run(settings, args.job, args.day, args.last_day)
-        if args.command == "verify":
-            return _verify(settings, args.truth or Path(settings.source))
-        _print_tables(settings)
-        return 0
-    except (WarehouseUnreachable, EmbeddedPostgresError) as error:
-        print(f"sparkify: {error}", file=sys.stderr)
-        return 1
+        from .resources.embedded import EmbeddedPostgresError
+        from .resources.source import SourceError
+        from .resources.warehouse import WarehouseUnreachable
+
+        try:
+            if args.command == "run":
+                return _run(settings, args.job, args.day, args.last_day)
+            if args.command == "verify":
+                return _verify(settings, args.truth or Path(settings.source))
+            _print_tables(settings)
+            return 0
+        except (WarehouseUnreachable, EmbeddedPostgresError, SourceError, SettingsError) as error:
+            print(f"sparkify: {error}", file=sys.stderr)
+            return 1
+    except KeyboardInterrupt:  # before or after the run, which reports its own interruption
+        return _say_interrupted(started)
 
 
 def _add_cluster_commands(commands: argparse._SubParsersAction) -> None:
@@ -258,13 +263,11 @@ def _run(settings: Settings, job_name: str, day: date | None, last_day: date | N
 
     from dagster import DagsterEventType
 
-    from .definitions import defs  # after the sample exists: its days are the partitions
+    from . import defs  # after the sample exists: its days are the partitions
     from .instance import project_instance
     from .jobs import RANGE_END, RANGE_START
     from .resources.from_settings import warehouse_resource
 
-    with warehouse_resource(settings).process_config_and_initialize().session():
-        pass  # reachable, before any step starts: else one line says why (main)
     tags: dict[str, str] = {}
     if day is not None:
         job_name = "sparkify_daily"
@@ -273,25 +276,24 @@ def _run(settings: Settings, job_name: str, day: date | None, last_day: date | N
         assert partitions is not None
         keys = partitions.get_partition_keys()
         if last_day < day or not {day.isoformat(), last_day.isoformat()} <= set(keys):
+            shown = f"{keys[0]}..{keys[-1]}" if keys else "none yet"
             print(
                 f"sparkify: days {day}..{last_day} are not a range of the daily partitions "
-                f"({keys[0]}..{keys[-1]}: the days with log files, or SPARKIFY_FIRST_DAY and "
-                "SPARKIFY_LAST_DAY)",
+                f"({shown}: the days with log files, or SPARKIFY_FIRST_DAY and SPARKIFY_LAST_DAY)",
                 file=sys.stderr,
             )
             return 2
         tags = {RANGE_START: day.isoformat(), RANGE_END: last_day.isoformat()}
+    with warehouse_resource(settings).process_config_and_initialize().session():
+        pass  # reachable, before any step starts: else one line says why (main)
     started = time.monotonic()
-    try:
-        with project_instance() as instance:
-            result = defs.resolve_job_def(job_name).execute_in_process(
-                instance=instance,
-                tags=tags,
-                raise_on_error=False,
-                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-            )
-    except KeyboardInterrupt:  # before Dagster took over the signal, or after it let go
-        return _say_interrupted(started)
+    with project_instance() as instance:
+        result = defs.resolve_job_def(job_name).execute_in_process(
+            instance=instance,
+            tags=tags,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
     if _interrupted(result.all_events):
         return _say_interrupted(started)
     checks = [
@@ -354,7 +356,7 @@ def _interrupted(events: Sequence[Any]) -> bool:
         if event.is_step_failure and event.step_failure_data.error is not None:
             error = event.step_failure_data.error
             while error is not None:
-                if error.cls_name == "DagsterExecutionInterruptedError":
+                if error.cls_name in {"DagsterExecutionInterruptedError", "KeyboardInterrupt"}:
                     return True
                 error = error.cause or error.context
     return False

@@ -1,9 +1,9 @@
-"""Assembles the code location: assets, checks, jobs and resources. Decides nothing itself."""
+"""Assembles the code location from the settings: assets, checks, jobs and resources. Decides
+nothing itself. `sparkify_assets.defs` is the code location Dagster loads (built on first use)."""
 
 from __future__ import annotations
 
-import logging
-from concurrent.futures import ThreadPoolExecutor
+import threading
 from datetime import UTC, date, datetime
 
 from dagster import DailyPartitionsDefinition, Definitions, in_process_executor
@@ -12,10 +12,10 @@ from .assets import build_analytics_assets, build_staging_assets, build_star_ass
 from .automation import log_files_sensor, yesterday_schedule
 from .checks import build_checks
 from .jobs import daily_job, etl_job, reset_warehouse
-from .partitions import daily_partitions, days_with_log_files, partition_days
+from .partitions import DAILY_STAGING, daily_partitions, days_with_log_files, partition_days
 from .resources.from_settings import source_resource, warehouse_resource
 from .resources.source import RawSourceResource, SourceError
-from .settings import Settings, load_settings
+from .settings import Settings, SettingsError
 
 # How long loading the code may wait for the listing of log_data/ that sets the partitions.
 LISTING_SECONDS = 30
@@ -41,20 +41,35 @@ def build_definitions(settings: Settings, today: date | None = None) -> Definiti
 
 
 def _days(settings: Settings, source: RawSourceResource, today: date) -> DailyPartitionsDefinition:
-    """The daily partitions, as the log files say (partitions.partition_days). A source that
-    can't be listed now (missing, unreachable, slower than LISTING_SECONDS) still lets the code
-    location load: its runs then fail at the staging step, saying why."""
-    found = None
-    if settings.first_day is None or settings.last_day is None:
-        listing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sparkify-listing")
+    """The daily partitions, as the log files say (partitions.partition_days).
+
+    A source that can't be listed (missing, unreadable, unreachable, or slower than
+    LISTING_SECONDS) stops the code from loading, saying why: guessed partitions would let a
+    run of "every day" replace the tables with a guess's days."""
+    if settings.first_day is not None and settings.last_day is not None:
+        return daily_partitions(settings.first_day, settings.last_day)
+    outcome: list[tuple[date, date] | SourceError | None] = []
+
+    def listing() -> None:
         try:
-            found = listing.submit(days_with_log_files, source).result(timeout=LISTING_SECONDS)
-        except (SourceError, TimeoutError) as error:
-            reason = str(error) or f"no answer from {source.uri()} in {LISTING_SECONDS} s"
-            logging.getLogger("sparkify").warning(f"{reason}; the partitions start yesterday")
-        finally:
-            listing.shutdown(wait=False)
-    return daily_partitions(*partition_days(settings.first_day, settings.last_day, found, today))
+            outcome.append(days_with_log_files(source))
+        except SourceError as error:
+            outcome.append(error)
 
-
-defs = build_definitions(load_settings())
+    # A daemon thread: a listing that hangs must not keep the process from exiting either.
+    worker = threading.Thread(target=listing, name="sparkify-listing", daemon=True)
+    worker.start()
+    worker.join(LISTING_SECONDS)
+    if not outcome:
+        raise SourceError(
+            f"no answer listing {source.uri(DAILY_STAGING.prefix)} in {LISTING_SECONDS} s: "
+            "the daily partitions are the days of its log files (or set SPARKIFY_FIRST_DAY and "
+            "SPARKIFY_LAST_DAY)"
+        )
+    if isinstance(outcome[0], SourceError):
+        raise outcome[0]
+    try:
+        first, last = partition_days(settings.first_day, settings.last_day, outcome[0], today)
+    except ValueError as error:
+        raise SettingsError(str(error)) from None
+    return daily_partitions(first, last)

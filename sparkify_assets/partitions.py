@@ -38,8 +38,10 @@ LIVE_FEED_DAYS = 7
 
 def days_with_log_files(source: RawSourceResource) -> tuple[date, date] | None:
     """The first and last day that has a log file, from one listing of `log_data/` (for S3,
-    a paginated LIST of that prefix only); None when there is none."""
-    days = [day for day in map(day_of_log_file, source.list_keys(DAILY_STAGING.prefix)) if day]
+    a paginated LIST of that prefix only); None when there is none yet. SourceError when the
+    source can't be listed."""
+    keys = source.list_keys(DAILY_STAGING.prefix, allow_none=True)
+    days = [day for day in map(day_of_log_file, keys) if day]
     return (min(days), max(days)) if days else None
 
 
@@ -54,6 +56,11 @@ def partition_days(
     yesterday = today - timedelta(days=1)
     first = first_day or (found[0] if found else yesterday)
     if last_day is not None:
+        if last_day < first:
+            raise ValueError(
+                f"SPARKIFY_LAST_DAY={last_day} is before the first daily partition, {first} "
+                "(the first day with a log file, or SPARKIFY_FIRST_DAY)"
+            )
         return first, last_day
     newest = found[1] if found else None
     if first > yesterday:  # only files of days not over yet: the first of them, until then

@@ -85,7 +85,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
         # The default is the project's own folder, wherever the command was started from.
-        home = Path(environ.get("SPARKIFY_HOME") or DEFAULT_HOME).absolute()
+        home = Path(environ.get("SPARKIFY_HOME") or DEFAULT_HOME).expanduser().absolute()
         schema = environ.get("SPARKIFY_SCHEMA") or "public"
         try:
             quote_identifier(schema)
@@ -179,7 +179,7 @@ def _redshift_settings(environ: Mapping[str, str]) -> RedshiftSettings:
 def _source(location: str) -> str:
     """An s3:// URI as given; a directory made absolute, so that every process of a run (the
     code server, the run worker) reads the same one."""
-    return location if location.startswith("s3://") else str(Path(location).absolute())
+    return location if location.startswith("s3://") else str(Path(location).expanduser().absolute())
 
 
 def _s3_uri(environ: Mapping[str, str], name: str) -> str:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
 import yaml
-from dagster import AssetKey, DagsterEventType, ExecuteInProcessResult
+from dagster import AssetKey, DagsterEventType, Definitions, ExecuteInProcessResult
 
 from sparkify_assets.definitions import build_definitions
 from sparkify_assets.generate import GroundTruth, generate
@@ -83,6 +84,16 @@ def settings(
 
 
 RawFiles = Callable[[dict[str, bytes | str]], RawSourceResource]
+# The code location's shape (assets, checks, jobs), for tests that only look at it: both days
+# given, so building it lists no source.
+DECLARED = Settings.from_env(
+    {"SPARKIFY_FIRST_DAY": "2018-11-01", "SPARKIFY_LAST_DAY": "2018-11-30"}
+)
+
+
+@cache
+def declared_definitions() -> Definitions:
+    return build_definitions(DECLARED)
 
 
 def run_etl(settings: Settings, *only: str) -> ExecuteInProcessResult:

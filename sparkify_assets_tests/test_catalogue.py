@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from dagster import AssetKey, TableColumnLineage, TableSchema
 
-from sparkify_assets import defs
 from sparkify_assets.catalogue import CatalogueError, columns_of
 from sparkify_assets.definitions import build_definitions
 from sparkify_assets.settings import Settings
@@ -20,11 +19,13 @@ from sparkify_assets.tables import (
     Table,
 )
 
+from .conftest import declared_definitions
+
 BUILT_TABLES = [table for table in ASSET_TABLES if isinstance(table, BuiltTable)]
 
 
 def spec(name: str):
-    return defs.resolve_asset_graph().get(AssetKey(name))
+    return declared_definitions().resolve_asset_graph().get(AssetKey(name))
 
 
 @pytest.mark.parametrize("table", ASSET_TABLES, ids=lambda table: table.name)
@@ -80,9 +81,11 @@ def test_every_asset_has_a_description_an_owner_and_a_group_of_its_layer(table: 
 
 
 def test_kinds_say_where_the_data_lives_and_where_it_comes_from(settings):
-    local = build_definitions(settings()).resolve_asset_graph()
+    # Both days given: the definitions list no source (there is none here).
+    days = {"SPARKIFY_FIRST_DAY": "2018-11-01", "SPARKIFY_LAST_DAY": "2018-11-30"}
+    local = build_definitions(settings(**days)).resolve_asset_graph()
     on_s3 = build_definitions(
-        settings(SPARKIFY_SOURCE="s3://sparkify-bucket/raw")
+        settings(SPARKIFY_SOURCE="s3://sparkify-bucket/raw", **days)
     ).resolve_asset_graph()
     for table in ASSET_TABLES:
         assert "postgres" in local.get(AssetKey(table.name)).kinds

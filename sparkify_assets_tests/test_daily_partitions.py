@@ -266,8 +266,8 @@ def test_a_file_that_comes_before_its_day_is_a_partition_is_asked_for_once_it_is
     assert requested(tick(later, waiting.cursor)) == [("2018-11-06", "2018-11-06")]
 
 
-def test_the_sensor_and_the_schedule_are_off_until_switched_on(settings):
-    defs = build_definitions(settings())
+def test_the_sensor_and_the_schedule_are_off_until_switched_on(sample: Path, settings):
+    defs = build_definitions(settings(SPARKIFY_SOURCE=str(sample)))
     [sensor] = defs.sensors
     assert (sensor.name, sensor.default_status.value) == ("new_log_files", "STOPPED")
     [schedule] = defs.schedules
@@ -363,6 +363,47 @@ def test_the_first_and_last_day_settings_win_over_the_files():
     )
 
 
+def test_a_source_that_cannot_be_listed_stops_the_code_from_loading_instead_of_guessing_days(
+    tmp_path: Path, settings
+):
+    """Guessed days would let a run of "every day" replace the tables with the guess's days."""
+    missing = tmp_path / "not-there"
+    with pytest.raises(SourceError, match=f"raw data directory {missing} does not exist"):
+        build_definitions(settings(SPARKIFY_SOURCE=str(missing)))
+    unreadable = tmp_path / "unreadable"
+    (unreadable / "log_data" / "2018").mkdir(parents=True)
+    (unreadable / "log_data" / "2018").chmod(0)
+    try:
+        if os.access(unreadable / "log_data" / "2018", os.R_OK):
+            pytest.skip("running as a user who reads any folder (root): no unreadable folder")
+        with pytest.raises(SourceError, match="cannot list"):
+            build_definitions(settings(SPARKIFY_SOURCE=str(unreadable)))
+    finally:
+        (unreadable / "log_data" / "2018").chmod(0o755)
+
+
+def test_a_source_that_does_not_answer_in_time_stops_the_code_from_loading(settings, monkeypatch):
+    import threading
+
+    import sparkify_assets.definitions as definitions
+
+    never = threading.Event()
+    monkeypatch.setattr(definitions, "LISTING_SECONDS", 0.5)
+    monkeypatch.setattr(definitions, "days_with_log_files", lambda source: never.wait())
+    with pytest.raises(SourceError, match=r"no answer listing .* in 0\.5 s"):
+        build_definitions(settings(SPARKIFY_SOURCE="s3://sparkify-silent/raw"))
+    never.set()
+
+
+def test_a_last_day_before_the_first_day_with_a_file_is_refused_naming_both(sample: Path, settings):
+    from sparkify_assets.settings import SettingsError
+
+    with pytest.raises(
+        SettingsError, match=r"SPARKIFY_LAST_DAY=2018-10-15 is before .* 2018-11-01"
+    ):
+        build_definitions(settings(SPARKIFY_SOURCE=str(sample), SPARKIFY_LAST_DAY="2018-10-15"))
+
+
 def test_without_any_log_file_the_partitions_wait_open_from_yesterday(tmp_path: Path, settings):
     today = date(2026, 12, 1)
     assert partition_days(None, None, None, today) == (date(2026, 11, 30), None)
@@ -376,5 +417,6 @@ def test_every_asset_shares_the_daily_partitions_so_a_backfill_of_everything_is_
 ):
     graph = build_definitions(settings(SPARKIFY_SOURCE=str(sample))).resolve_asset_graph()
     nodes = [graph.get(key) for key in graph.get_all_asset_keys()]
+    assert nodes[0].partitions_def is not None
     assert {node.partitions_def for node in nodes} == {nodes[0].partitions_def}
     assert {node.backfill_policy for node in nodes} == {BackfillPolicy.single_run()}

@@ -7,11 +7,10 @@ import json
 
 from dagster import DagsterEventType, ExecuteInProcessResult
 
-from sparkify_assets import defs
 from sparkify_assets.resources.warehouse import WarehouseResource
 from sparkify_assets.truth import differences
 
-from .conftest import check_results, run_etl
+from .conftest import check_results, declared_definitions, run_etl
 from .rawdata import event, log_files, song, song_files
 
 DECLARED_LINEAGE = {
@@ -48,7 +47,7 @@ def scalar(warehouse: WarehouseResource, query: str):
 
 
 def test_assets_declare_the_star_schemas_lineage_and_groups():
-    graph = defs.resolve_asset_graph()
+    graph = declared_definitions().resolve_asset_graph()
     lineage = {
         key.to_user_string(): {parent.to_user_string() for parent in graph.get(key).parent_keys}
         for key in graph.get_all_asset_keys()
@@ -62,7 +61,7 @@ def test_assets_declare_the_star_schemas_lineage_and_groups():
 
 
 def test_the_etl_job_selects_every_table_and_their_checks():
-    job = defs.resolve_job_def("sparkify_etl")
+    job = declared_definitions().resolve_job_def("sparkify_etl")
     assert {key.to_user_string() for key in job.asset_layer.executable_asset_keys} == set(
         DECLARED_LINEAGE
     )

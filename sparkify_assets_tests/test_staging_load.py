@@ -243,6 +243,24 @@ def test_a_password_in_the_warehouse_url_never_appears_in_a_connection_error(war
     assert "SPARKIFY_WAREHOUSE_URL" in str(failure.value)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://alice:S3cr3t/x@127.0.0.1:1/db",  # unescaped "/" in the password
+        "postgresql://alice:S3c@r3t@127.0.0.1:1/db",  # unescaped "@"
+        "postgresql://alice:S3:cr3t@127.0.0.1:1/db",  # unescaped ":"
+    ],
+)
+def test_no_part_of_an_unescaped_password_appears_in_a_connection_error(warehouse, url: str):
+    from sparkify_assets.resources.warehouse import WarehouseUnreachable
+
+    unreachable = warehouse.model_copy(update={"warehouse_url": url})
+    with pytest.raises(WarehouseUnreachable) as failure, unreachable.session():
+        pass
+    message = str(failure.value)
+    assert not any(piece in message for piece in ("S3c", "cr3t", "r3t", "alice")), message
+
+
 def test_a_load_of_chosen_files_loads_exactly_those_files(warehouse, raw_files: RawFiles):
     source = raw_files(
         log_files(

@@ -359,6 +359,8 @@ def test_an_analyst_sees_the_lineage_materializes_everything_and_reads_the_resul
         ("asset graph", "/asset-groups"),
         ("sparkify_etl job page", "/locations/__repository__@sparkify_assets/jobs/sparkify_etl"),
     ):
+        reset = build_definitions(ui.settings).resolve_job_def("reset_warehouse")
+        assert reset.execute_in_process().success  # each way starts from empty tables
         with screenshot_on_failure(page, f"materialize_all from the {name}", tmp_path):
             backfill = materialize_all(page, ui.url, where, days, MATERIALIZE_SECONDS)
             assert backfill.status in {"Succeeded", "Completed"}, ui.log.read_text()[-3000:]

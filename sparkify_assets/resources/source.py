@@ -50,13 +50,14 @@ class RawSourceResource(ConfigurableResource):
         """The full address of a key, for messages and for Redshift's COPY."""
         return f"{self.location.rstrip('/')}/{key}" if key else self.location
 
-    def list_keys(self, prefix: str) -> list[str]:
-        """Every key under `prefix`, sorted; a clear error when there is none, as COPY gives."""
+    def list_keys(self, prefix: str, allow_none: bool = False) -> list[str]:
+        """Every key under `prefix`, sorted; a clear error when there is none, as COPY gives
+        (unless `allow_none`), or when the source can't be listed."""
         try:
             keys = sorted(self._s3_keys(prefix) if self.is_s3 else self._local_keys(prefix))
-        except self._s3_errors() as error:
+        except (OSError, *self._s3_errors()) as error:
             raise SourceError(f"cannot list {self.uri(prefix)}: {error}") from None
-        if not keys:
+        if not keys and not allow_none:
             raise SourceError(f"no files under {self.uri(prefix)}: nothing to load")
         return keys
 

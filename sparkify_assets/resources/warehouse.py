@@ -272,7 +272,7 @@ class WarehouseResource(RedshiftClientResource):
             if missing:
                 raise MissingUpstream(
                     f"{table.name} is built from {', '.join(missing)}, which does not exist yet: "
-                    "run sparkify_etl (`sparkify run`) once before loading single days"
+                    "build it first (it is in every job; `sparkify run` builds everything)"
                 )
             session.create(table)
             if "f_repair_text" in session.sql(table.insert_sql).lower():  # SQL names ignore case
@@ -329,15 +329,23 @@ def _timeout_unless_in(url: str) -> dict[str, int]:
 
 
 def _address_of(url: str) -> str:
-    """host:port/database of a connection URL, without its user or password."""
+    """host:port/database of a connection URL, never its user or password. A URL whose
+    password holds an unescaped `@`, `/` or `:` parses into odd parts that may carry some of
+    it: then nothing of the URL is shown."""
     try:
         parts = psycopg2.extensions.parse_dsn(url)
     except psycopg2.ProgrammingError:
         return "an address that is not a valid postgresql:// URL"
-    return (
-        f"{parts.get('host', 'localhost')}:{parts.get('port', '5432')}"
-        f"/{parts.get('dbname', parts.get('user', ''))}"
-    )
+    host, port = parts.get("host", "localhost"), parts.get("port", "5432")
+    database = parts.get("dbname", "")
+    socket = host.startswith("/")  # a Unix socket's directory
+    if (
+        not port.isdigit()
+        or set(database) & set("@:/ ")
+        or set(host) & set("@: " if socket else "@:/ ")
+    ):
+        return "an address not shown (the URL may hold a password written unescaped)"
+    return f"the socket in {host}/{database}" if socket else f"{host}:{port}/{database}"
 
 
 def _why(error: psycopg2.Error) -> str:
