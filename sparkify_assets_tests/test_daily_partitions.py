@@ -364,22 +364,21 @@ def test_the_first_and_last_day_settings_win_over_the_files():
 
 
 def test_a_source_that_cannot_be_listed_stops_the_code_from_loading_instead_of_guessing_days(
-    tmp_path: Path, settings
+    sample: Path, settings, monkeypatch
 ):
     """Guessed days would let a run of "every day" replace the tables with the guess's days."""
-    missing = tmp_path / "not-there"
+    missing = sample.parent / "not-there"
     with pytest.raises(SourceError, match=f"raw data directory {missing} does not exist"):
         build_definitions(settings(SPARKIFY_SOURCE=str(missing)))
-    unreadable = tmp_path / "unreadable"
-    (unreadable / "log_data" / "2018").mkdir(parents=True)
-    (unreadable / "log_data" / "2018").chmod(0)
-    try:
-        if os.access(unreadable / "log_data" / "2018", os.R_OK):
-            pytest.skip("running as a user who reads any folder (root): no unreadable folder")
-        with pytest.raises(SourceError, match="cannot list"):
-            build_definitions(settings(SPARKIFY_SOURCE=str(unreadable)))
-    finally:
-        (unreadable / "log_data" / "2018").chmod(0o755)
+
+    import sparkify_assets.resources.source as source_module
+
+    def refused(path):  # what a folder the run's user may not read gives (root reads any)
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(source_module.os, "scandir", refused)
+    with pytest.raises(SourceError, match=r"cannot list .*log_data/: .*Permission denied"):
+        build_definitions(settings(SPARKIFY_SOURCE=str(sample)))
 
 
 def test_a_source_that_does_not_answer_in_time_stops_the_code_from_loading(settings, monkeypatch):
