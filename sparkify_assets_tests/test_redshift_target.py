@@ -349,7 +349,7 @@ def test_chosen_files_on_redshift_without_a_manifest_location_are_a_clear_error(
 
 def test_chosen_files_must_belong_to_the_table(recorder):
     warehouse = build_definitions(Settings.from_env(os.environ)).resources["warehouse"]
-    with pytest.raises(SourceError, match="not under log_data/"):
+    with pytest.raises(SourceError, match="not a file under log_data/"):
         warehouse.process_config_and_initialize().load_staging(
             EVENTS, RawSourceResource(location="s3://udacity-dend"), files=["song_data/A/x.json"]
         )

@@ -280,6 +280,47 @@ def test_a_chosen_file_outside_the_tables_prefix_is_refused_and_nothing_changes(
 ):
     source = raw_files({**log_files(("2018-11-01", [event()])), **song_files(song())})
     warehouse.load_staging(EVENTS, source)
-    with pytest.raises(SourceError, match="not under log_data/"):
+    with pytest.raises(SourceError, match="not a file under log_data/"):
         warehouse.load_staging(EVENTS, source, files=["song_data/A/A/A/TRAAA.json"])
     assert len(_staged(warehouse, "staging_events", "user_id")) == 1
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "log_data/../../elsewhere/secret.txt",  # climbs out of the source
+        "log_data/2018/../../song_data/A/A/A/TRAAA.json",  # out of the prefix, inside the source
+        "/etc/passwd",
+        "log_data/../log_data/../../secret.txt",
+        "log_data/2018/11/2018-11-01-events.json\x00",
+        "",
+    ],
+)
+def test_a_chosen_key_outside_the_tables_prefix_is_refused_before_anything_is_read(
+    warehouse, raw_files: RawFiles, tmp_path: Path, key: str
+):
+    source = raw_files({**log_files(("2018-11-01", [event()])), **song_files(song())})
+    secret = tmp_path / "elsewhere" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text('{"userId": "stolen"}\n')
+    warehouse.load_staging(EVENTS, source)
+    with pytest.raises(SourceError, match="not a file under log_data/ of the source"):
+        warehouse.load_staging(EVENTS, source, files=[key])
+    assert _staged(warehouse, "staging_events", "user_id") == [(7,)]
+    with warehouse.session() as session:
+        session.cursor.execute("SELECT COUNT(*) FROM load_errors WHERE raw_line LIKE '%stolen%'")
+        assert session.cursor.fetchone() == (0,)
+
+
+def test_a_file_named_twice_in_two_spellings_is_loaded_once(warehouse, raw_files: RawFiles):
+    source = raw_files(log_files(("2018-11-01", [event(), event(itemInSession=1)])))
+    load = warehouse.load_staging(
+        EVENTS,
+        source,
+        files=[
+            "log_data/2018/11/2018-11-01-events.json",
+            "log_data/./2018/11/2018-11-01-events.json",
+            "log_data/2018//11/2018-11-01-events.json",
+        ],
+    )
+    assert (load.result.files, load.result.rows_loaded) == (1, 2)

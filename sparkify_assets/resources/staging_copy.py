@@ -5,6 +5,7 @@ in the same terms, so recording the load and failing it are done once, in the wa
 from __future__ import annotations
 
 import json
+import posixpath
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -255,10 +256,22 @@ def _files_of_days(
 
 
 def _files_under_prefix(table: StagingTable, files: Sequence[str] | None) -> list[str]:
-    """The explicit file list, refused when a file is not one of the table's."""
-    outside = [key for key in files or () if not key.startswith(table.prefix)]
-    if outside:
-        raise SourceError(
-            f"{', '.join(outside[:3])}: not under {table.prefix}, so not files of {table.name}"
-        )
-    return sorted(set(files or ()))
+    """The explicit file list, each key normalised (`log_data/./2018/…` is `log_data/2018/…`,
+    so a file named twice loads once) and refused, before anything is read, when it does not
+    name a file of the table's prefix: `..` climbing out of it, an absolute path, a control
+    character. Keys are read as written under the source, on disk as in S3."""
+    keys = {}
+    for key in files or ():
+        normalised = posixpath.normpath(key) if key else ""
+        if (
+            not normalised.startswith(table.prefix)
+            or key.startswith("/")
+            or any(part == ".." for part in normalised.split("/"))
+            or any(ord(character) < 32 or ord(character) == 127 for character in key)
+        ):
+            raise SourceError(
+                f"{key!r}: not a file under {table.prefix} of the source, so not one of "
+                f"{table.name}'s files (nothing was read)"
+            )
+        keys[normalised] = key
+    return sorted(keys)
