@@ -60,8 +60,26 @@ def test_a_jsonpath_is_read_as_the_keys_and_indexes_it_names(path: str, steps: l
 
 
 def test_every_path_of_the_file_is_parsed_in_order():
-    document = jsonpaths("$['b']", "$.a", "$['c'][1]")
+    document = jsonpaths("$['b']", "$['a']", "$['c'][1]")
     assert parse_jsonpaths(document, PATHS_FILE) == [["b"], ["a"], ["c", 1]]
+
+
+def test_indexes_go_with_either_notation():
+    assert parse_jsonpaths(jsonpaths("$.tags[0]", "$.a.b"), PATHS_FILE) == [["tags", 0], ["a", "b"]]
+
+
+def test_a_file_mixing_dot_and_bracket_notation_is_refused_naming_both_paths_and_lines():
+    document = b'{"jsonpaths": [\n  "$.artist",\n  "$[\'auth\']"\n]}'
+    with pytest.raises(JsonPathsError) as refused:
+        parse_jsonpaths(document, PATHS_FILE)
+    message = str(refused.value)
+    assert "path 1 ('$.artist', line 2) uses dot notation" in message
+    assert "path 2 (\"$['auth']\", line 3) bracket notation" in message
+
+
+def test_a_path_mixing_dot_and_bracket_notation_is_refused_naming_it():
+    with pytest.raises(JsonPathsError, match=r"path 1 .* mixes dot and bracket notation"):
+        parse_jsonpaths(jsonpaths("$.song['title']"), PATHS_FILE)
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,13 @@ class JsonPathsError(ValueError):
 
 
 def parse_jsonpaths(document: bytes, name: str) -> list[list[str | int]]:
-    """The steps of every path in a JSONPaths document (`{"jsonpaths": ["$['a']", …]}`)."""
+    """The steps of every path in a JSONPaths document (`{"jsonpaths": ["$['a']", …]}`).
+
+    Names are written in one notation in the whole file, dot (`$.a.b`) or bracket
+    (`$['a']['b']`), as Redshift's "COPY from JSON format" page (JSONPath options) states; a
+    file mixing them makes Redshift refuse the COPY, so it is refused here too.
+    https://docs.aws.amazon.com/redshift/latest/dg/copy-usage_notes-copy-from-json.html
+    Array indexes (`[0]`) go with either."""
     try:
         parsed = orjson.loads(document)
     except orjson.JSONDecodeError as error:
@@ -37,13 +43,38 @@ def parse_jsonpaths(document: bytes, name: str) -> list[list[str | int]]:
     paths = parsed.get("jsonpaths") if isinstance(parsed, dict) else None
     if not isinstance(paths, list) or not paths:
         raise JsonPathsError(f'{name}: expected an object {{"jsonpaths": ["$[\'key\']", …]}}')
-    return [_parse_path(path, index, name) for index, path in enumerate(paths, start=1)]
+    steps, notations = [], {}
+    for index, path in enumerate(paths, start=1):
+        path_steps, notation = _parse_path(path, index, name)
+        steps.append(path_steps)
+        if notation is not None:
+            notations.setdefault(notation, (index, path))
+    if len(notations) > 1:
+        (dot_index, dot_path), (bracket_index, bracket_path) = (
+            notations["dot"],
+            notations["bracket"],
+        )
+        raise JsonPathsError(
+            f"{name}: path {dot_index} ({dot_path!r}, line {_line_of(document, dot_path)}) uses "
+            f"dot notation and path {bracket_index} ({bracket_path!r}, line "
+            f"{_line_of(document, bracket_path)}) bracket notation: Redshift accepts one "
+            "notation per JSONPaths file"
+        )
+    return steps
 
 
-def _parse_path(path: Any, index: int, name: str) -> list[str | int]:
+def _line_of(document: bytes, path: str) -> int:
+    """The line of the document where the path is written (1 when it can't be found)."""
+    at = document.find(orjson.dumps(path))
+    return document.count(b"\n", 0, at) + 1 if at >= 0 else 1
+
+
+def _parse_path(path: Any, index: int, name: str) -> tuple[list[str | int], str | None]:
+    """The path's steps, and the notation its names are written in (None: indexes only)."""
     if not isinstance(path, str) or not path.startswith("$"):
         raise JsonPathsError(f"{name}: path {index} ({path!r}) must be a string starting with $")
     steps: list[str | int] = []
+    notation = None
     position = 1
     while position < len(path):
         match = _STEP.match(path, position)
@@ -58,10 +89,17 @@ def _parse_path(path: Any, index: int, name: str) -> list[str | int]:
         else:
             text = single if single is not None else double if double is not None else dotted
             steps.append(re.sub(r"\\(.)", r"\1", text))
+            this = "dot" if dotted is not None else "bracket"
+            if notation not in (None, this):
+                raise JsonPathsError(
+                    f"{name}: path {index} ({path!r}) mixes dot and bracket notation: Redshift "
+                    "accepts one notation per JSONPaths file"
+                )
+            notation = this
         position = match.end()
     if not steps:
         raise JsonPathsError(f"{name}: path {index} ({path!r}) selects the whole record")
-    return steps
+    return steps, notation
 
 
 def jsonpaths_getters(
