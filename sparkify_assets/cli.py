@@ -15,6 +15,7 @@ from .settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
     from .generate import Progress
+    from .resources.warehouse import WarehouseResource
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -95,7 +96,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _run(settings, args.job, args.day, args.last_day)
             if args.command == "verify":
                 return _verify(settings, args.truth or Path(settings.source))
-            _print_tables(settings)
+            from .resources.from_settings import warehouse_resource
+
+            _print_tables(warehouse_resource(settings).process_config_and_initialize())
             return 0
         except (WarehouseUnreachable, EmbeddedPostgresError, SourceError, SettingsError) as error:
             print(f"sparkify: {error}", file=sys.stderr)
@@ -284,7 +287,8 @@ def _run(settings: Settings, job_name: str, day: date | None, last_day: date | N
             )
             return 2
         tags = {RANGE_START: day.isoformat(), RANGE_END: last_day.isoformat()}
-    with warehouse_resource(settings).process_config_and_initialize().session():
+    warehouse = warehouse_resource(settings).process_config_and_initialize()
+    with warehouse.session():
         pass  # reachable, before any step starts: else one line says why (main)
     started = time.monotonic()
     with project_instance() as instance:
@@ -305,7 +309,7 @@ def _run(settings: Settings, job_name: str, day: date | None, last_day: date | N
         f"\nRun {result.run_id} {'succeeded' if result.success else 'FAILED'} in "
         f"{time.monotonic() - started:.1f} s."
     )
-    _print_tables(settings)
+    _print_tables(warehouse)
     print("\nChecks:")
     for check in sorted(checks, key=lambda c: (c.asset_key.to_user_string(), c.check_name)):
         verdict = "passed" if check.passed else f"FAILED ({check.severity.value})"
@@ -343,23 +347,29 @@ def _first_cause(events: Sequence[Any]) -> str:
     return "Failed: the run ended without a failed step (see the log above)."
 
 
+def _error_chain(error: Any) -> list[Any]:
+    """A recorded error and the errors behind it (its cause, else its context), outermost first."""
+    chain = []
+    while error is not None:
+        chain.append(error)
+        error = error.cause or error.context
+    return chain
+
+
 def _root_cause(error: Any) -> str:
     """The innermost error's message: the cause, not the wrappers around it."""
-    while error is not None and (error.cause or error.context) is not None:
-        error = error.cause or error.context
-    return error.message.strip() if error is not None else "no error recorded"
+    chain = _error_chain(error)
+    return chain[-1].message.strip() if chain else "no error recorded"
 
 
 def _interrupted(events: Sequence[Any]) -> bool:
     """Whether Ctrl-C (SIGINT) ended the run: Dagster turns it into a failed step."""
-    for event in events:
-        if event.is_step_failure and event.step_failure_data.error is not None:
-            error = event.step_failure_data.error
-            while error is not None:
-                if error.cls_name in {"DagsterExecutionInterruptedError", "KeyboardInterrupt"}:
-                    return True
-                error = error.cause or error.context
-    return False
+    return any(
+        error.cls_name in {"DagsterExecutionInterruptedError", "KeyboardInterrupt"}
+        for event in events
+        if event.is_step_failure
+        for error in _error_chain(event.step_failure_data.error)
+    )
 
 
 def _verify(settings: Settings, data: Path) -> int:
@@ -397,11 +407,9 @@ def _verify(settings: Settings, data: Path) -> int:
     return 1 if found else 0
 
 
-def _print_tables(settings: Settings) -> None:
-    from .resources.from_settings import warehouse_resource
+def _print_tables(warehouse: WarehouseResource) -> None:
     from .tables import ALL_TABLES
 
-    warehouse = warehouse_resource(settings).process_config_and_initialize()
     with warehouse.session() as session:
         print(f"\nWarehouse tables (schema {session.schema}):")
         for table in ALL_TABLES:

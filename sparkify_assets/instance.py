@@ -26,11 +26,11 @@ def project_instance() -> DagsterInstance:
     """DAGSTER_HOME's instance, else the project's (a context manager, as DagsterInstance is)."""
     if os.environ.get("DAGSTER_HOME"):
         return DagsterInstance.get()
-    home = PROJECT_ROOT / ".sparkify" / "dagster"
+    config = instance_config(PROJECT_ROOT)
+    # The instance's own folder is its artifact storage's, as dagster.yaml says.
+    home = Path(config["local_artifact_storage"]["config"]["base_dir"])
     home.mkdir(parents=True, exist_ok=True)
-    ref = InstanceRef.from_dir(
-        str(home), config_dir=str(PROJECT_ROOT), overrides=instance_config(PROJECT_ROOT)
-    )
+    ref = InstanceRef.from_dir(str(home), config_dir=str(PROJECT_ROOT), overrides=config)
     return DagsterInstance.from_ref(ref)
 
 

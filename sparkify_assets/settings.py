@@ -100,7 +100,8 @@ class Settings:
                 f"SPARKIFY_TARGET={target_name!r} must be one of {', '.join(Target)}"
             )
         target = Target(target_name)
-        embedded = target is Target.LOCAL and not environ.get("SPARKIFY_WAREHOUSE_URL")
+        warehouse_url_set = bool(environ.get("SPARKIFY_WAREHOUSE_URL"))
+        embedded = target is Target.LOCAL and not warehouse_url_set
         if embedded and _UNSAFE_FOR_PG_CTL.search(str(home)):
             raise SettingsError(
                 f"SPARKIFY_HOME={str(home)!r}: the embedded PostgreSQL can't start in a path "
@@ -125,7 +126,7 @@ class Settings:
             home=home,
             source=_source(environ.get("SPARKIFY_SOURCE") or str(home / "sample")),
             source_is_default=not environ.get("SPARKIFY_SOURCE"),
-            warehouse_url_set=bool(environ.get("SPARKIFY_WAREHOUSE_URL")),
+            warehouse_url_set=warehouse_url_set,
             schema=schema,
             maxerror=_number(environ, "SPARKIFY_MAXERROR", "0", int, 0, REDSHIFT_MAXERROR_LIMIT),
             truncate_columns=_flag(environ, "SPARKIFY_TRUNCATECOLUMNS"),

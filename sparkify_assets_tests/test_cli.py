@@ -288,7 +288,7 @@ def test_the_projects_home_is_the_same_from_a_sub_folder():
 
 
 def test_sparkify_run_and_dagster_job_execute_share_the_projects_run_history(
-    postgres_home: Path, schema: str, warehouse, sample, tmp_path: Path
+    postgres_home: Path, schema: str, warehouse, sample, tmp_path: Path, monkeypatch
 ):
     """Without DAGSTER_HOME: `dagster job execute` started at the project's root and
     `sparkify run` started anywhere record in the project's instance, which the UI shows."""
@@ -300,32 +300,22 @@ def test_sparkify_run_and_dagster_job_execute_share_the_projects_run_history(
         "SPARKIFY_SCHEMA": schema,
         "SPARKIFY_SOURCE": str(sample[0]),
     }
+
+    def run_in(folder: Path, *command: str) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            command, cwd=folder, env=environment, capture_output=True, text=True, timeout=300
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done
+
     dagster = str(Path(sys.executable).parent / "dagster")
-    executed = subprocess.run(
-        [dagster, "job", "execute", "-m", "sparkify_assets", "-j", "reset_warehouse"],
-        cwd=PROJECT_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert executed.returncode == 0, executed.stderr[-2000:]
+    job = ["job", "execute", "-m", "sparkify_assets", "-j", "reset_warehouse"]
+    executed = run_in(PROJECT_ROOT, dagster, *job)
     [cli_run] = set(re.findall(r"reset_warehouse - ([0-9a-f-]{36}) - ", executed.stderr))
-    ran = subprocess.run(
-        [SPARKIFY, "run", "--job", "reset_warehouse"],
-        cwd=tmp_path,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert ran.returncode == 0, ran.stderr[-2000:]
+    ran = run_in(tmp_path, SPARKIFY, "run", "--job", "reset_warehouse")
     [sparkify_run] = re.findall(r"^Run ([0-9a-f-]{36}) succeeded", ran.stdout, re.MULTILINE)
-    saved = os.environ.pop("DAGSTER_HOME")
-    try:
-        with project_instance() as instance:
-            assert instance.root_directory == str(PROJECT_ROOT / ".sparkify" / "dagster")
-            assert instance.get_run_by_id(cli_run) is not None
-            assert instance.get_run_by_id(sparkify_run) is not None
-    finally:
-        os.environ["DAGSTER_HOME"] = saved
+    monkeypatch.delenv("DAGSTER_HOME")
+    with project_instance() as instance:
+        assert instance.root_directory == str(PROJECT_ROOT / ".sparkify" / "dagster")
+        assert instance.get_run_by_id(cli_run) is not None
+        assert instance.get_run_by_id(sparkify_run) is not None

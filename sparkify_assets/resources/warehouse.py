@@ -44,7 +44,7 @@ from .staging_copy import (
 
 FIRST_ERRORS_SHOWN = 5
 FIRST_ERRORS_KEPT = 20
-CONNECT_TIMEOUT_SECONDS = 15
+CONNECT_TIMEOUT = 15  # seconds
 # What libpq says, lower-cased, and the kind of failure it is: the one line a user reads.
 _CONNECT_FAILURES = (
     ("connection refused", "connection refused (is the server running and listening there?)"),
@@ -136,12 +136,12 @@ class WarehouseResource(RedshiftClientResource):
                 f"Redshift at {self.host}:{self.port} (REDSHIFT_HOST, REDSHIFT_PORT)",
             )
         if self.warehouse_url:
-            url = self.warehouse_url
+            url, parts = self.warehouse_url, _dsn_parts(self.warehouse_url)
+            # A connect timeout, unless the URL sets its own (`?connect_timeout=N`).
+            timeout = {} if "connect_timeout" in parts else {"connect_timeout": CONNECT_TIMEOUT}
             connection = self._connect_with_secret(
-                lambda: psycopg2.connect(
-                    url, application_name="sparkify", **_timeout_unless_in(url)
-                ),
-                f"the PostgreSQL at {_address_of(self.warehouse_url)} (SPARKIFY_WAREHOUSE_URL)",
+                lambda: psycopg2.connect(url, application_name="sparkify", **timeout),
+                f"the PostgreSQL at {_address_of(parts)} (SPARKIFY_WAREHOUSE_URL)",
             )
         else:
             dsn = embedded_postgres_dsn(Path(self.home))
@@ -319,22 +319,19 @@ def _check_client_alive(connection: Any) -> None:
         connection.rollback()
 
 
-def _timeout_unless_in(url: str) -> dict[str, int]:
-    """A connect timeout, unless the URL sets its own (`?connect_timeout=N`)."""
+def _dsn_parts(url: str) -> dict[str, str]:
+    """libpq's reading of a connection URL; empty when it can't read it (connecting says why)."""
     try:
-        given = "connect_timeout" in psycopg2.extensions.parse_dsn(url)
+        return psycopg2.extensions.parse_dsn(url)
     except psycopg2.ProgrammingError:
-        given = False
-    return {} if given else {"connect_timeout": CONNECT_TIMEOUT_SECONDS}
+        return {}
 
 
-def _address_of(url: str) -> str:
-    """host:port/database of a connection URL, never its user or password. A URL whose
+def _address_of(parts: dict[str, str]) -> str:
+    """host:port/database of a connection URL's parts, never its user or password. A URL whose
     password holds an unescaped `@`, `/` or `:` parses into odd parts that may carry some of
     it: then nothing of the URL is shown."""
-    try:
-        parts = psycopg2.extensions.parse_dsn(url)
-    except psycopg2.ProgrammingError:
+    if not parts:
         return "an address that is not a valid postgresql:// URL"
     host, port = parts.get("host", "localhost"), parts.get("port", "5432")
     database = parts.get("dbname", "")
