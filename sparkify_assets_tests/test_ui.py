@@ -43,7 +43,6 @@ CHROMIUM_FLAGS = [
 ]
 SERVER_START_SECONDS = 180
 MATERIALIZE_SECONDS = 600
-REPOSITORY = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +66,8 @@ class Ui:
     variables: dict[str, str]
 
     @property
-    def settings_days(self) -> list[str]:
+    def days(self) -> list[str]:
+        """The daily partitions, as the code location has them."""
         job = build_definitions(self.settings).resolve_job_def("sparkify_etl")
         assert job.partitions_def is not None
         return job.partitions_def.get_partition_keys()
@@ -353,13 +353,13 @@ def test_an_analyst_sees_the_lineage_materializes_everything_and_reads_the_resul
     finally:
         with reference.session() as session:
             session.execute("common/drop_schema", schema=reference.schema_name)
-    days = len(ui.settings_days)
+    days = len(ui.days)
+    reset = build_definitions(ui.settings).resolve_job_def("reset_warehouse")
     timings = {}
     for name, where in (
         ("asset graph", "/asset-groups"),
         ("sparkify_etl job page", "/locations/__repository__@sparkify_assets/jobs/sparkify_etl"),
     ):
-        reset = build_definitions(ui.settings).resolve_job_def("reset_warehouse")
         assert reset.execute_in_process().success  # each way starts from empty tables
         with screenshot_on_failure(page, f"materialize_all from the {name}", tmp_path):
             backfill = materialize_all(page, ui.url, where, days, MATERIALIZE_SECONDS)
