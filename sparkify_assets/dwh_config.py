@@ -19,6 +19,9 @@ CLUSTER_KEYS = {
     ("CLUSTER", "DB_USER"): "REDSHIFT_USER",
     ("CLUSTER", "DB_PASSWORD"): "REDSHIFT_PASSWORD",
     ("CLUSTER", "DB_PORT"): "REDSHIFT_PORT",
+    ("CLUSTER", "KIND"): "SPARKIFY_REDSHIFT_KIND",  # provisioned or serverless
+    ("CLUSTER", "IDENTIFIER"): "SPARKIFY_REDSHIFT_CLUSTER",  # IAM sign-in, provisioned
+    ("CLUSTER", "WORKGROUP"): "SPARKIFY_REDSHIFT_WORKGROUP",  # IAM sign-in, Serverless
     ("IAM_ROLE", "ARN"): "SPARKIFY_IAM_ROLE_ARN",
 }
 # (section, key) → where it sits under SPARKIFY_SOURCE.

@@ -159,6 +159,16 @@ class WarehouseResource(RedshiftClientResource):
             raise WarehouseUnreachable(f"cannot connect to {where}: {_why(error)}") from None
 
     @contextmanager
+    def connection(self) -> Iterator[Any]:
+        """A bare psycopg2 connection to the warehouse, signed in as every run is, for callers
+        that manage their own transactions (the Redshift preflight); closed at the end."""
+        connection = self._connect()
+        try:
+            yield connection
+        finally:
+            connection.close()
+
+    @contextmanager
     def session(self) -> Iterator[Session]:
         """A transaction that commits when the block ends and rolls back if it raises."""
         quote_identifier(self.schema_name)  # refuse an unsafe schema name before connecting
