@@ -48,11 +48,14 @@ def _key_check(table: BuiltTable) -> AssetChecksDefinition:
     )
     def check(warehouse: WarehouseResource) -> AssetCheckResult:
         with warehouse.session() as session:
-            profile = session.fetch_one("checks/key_profile", table=table.name, key=table.key)
+            form = _key_form(session, table)
+            profile = session.fetch_one(
+                f"checks/key_profile{form}", table=table.name, key=table.key
+            )
             assert profile is not None
             row_count, null_keys, duplicate_keys = profile
             duplicates = (
-                session.fetch_all("checks/duplicate_keys", table=table.name, key=table.key)
+                session.fetch_all(f"checks/duplicate_keys{form}", table=table.name, key=table.key)
                 if duplicate_keys
                 else []
             )
@@ -69,6 +72,13 @@ def _key_check(table: BuiltTable) -> AssetChecksDefinition:
         )
 
     return check
+
+
+def _key_form(session: Session, table: BuiltTable) -> str:
+    """Which form of the key checks' SQL fits the key's type: a BOOLEAN can't become text on
+    Redshift, so it has statements of its own (sql/checks/*.boolean.sql)."""
+    key_type = next(c.data_type for c in session.columns(table.name) if c.name == table.key)
+    return ".boolean" if key_type == "boolean" else ""
 
 
 def _plays_add_up_check(table: AnalyticsTable, column: str) -> AssetChecksDefinition:

@@ -64,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     verify.add_argument("--truth", type=Path, help="the generated data (default SPARKIFY_SOURCE)")
     commands.add_parser("stop", help="stop the embedded PostgreSQL (it keeps running otherwise)")
     _add_cluster_commands(commands)
+    _add_redshift_commands(commands)
 
     args = parser.parse_args(argv)
     if args.command == "cluster":
@@ -72,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
     except SettingsError as error:
         parser.exit(2, f"sparkify: {error}\n")
+    if args.command == "redshift":
+        return _redshift_preflight(settings)
     if args.command == "generate":
         users, songs, days = _generate_size(args.events, args.users, args.songs, args.days)
         return _generate(
@@ -107,29 +110,89 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _say_interrupted(started)
 
 
+def _add_redshift_commands(commands: argparse._SubParsersAction) -> None:
+    redshift = commands.add_parser(
+        "redshift", help="check the Redshift target (SPARKIFY_TARGET=redshift) before loading"
+    )
+    actions = redshift.add_subparsers(dest="action", required=True)
+    actions.add_parser(
+        "preflight",
+        help="probe in about a minute what Amazon's documentation leaves open; changes nothing",
+        description="One line per probe: pass, fail or not run, and what was seen. The COPY "
+        "probes need SPARKIFY_MANIFEST_LOCATION. Exit status 0 only when every probe passed.",
+    )
+
+
+def _redshift_preflight(settings: Settings) -> int:
+    import psycopg2
+
+    from .preflight import exit_code, first_line, preflight
+    from .resources.from_settings import source_resource, warehouse_resource
+    from .resources.warehouse import WarehouseUnreachable
+
+    if settings.redshift is None:
+        print(
+            "sparkify: the preflight probes Redshift: set SPARKIFY_TARGET=redshift", file=sys.stderr
+        )
+        return 2
+    warehouse = warehouse_resource(settings).process_config_and_initialize()
+    try:
+        return exit_code(preflight(warehouse, source_resource(settings)))
+    except (WarehouseUnreachable, psycopg2.Error) as error:  # unreachable, or the connection lost
+        print(f"sparkify: {first_line(error)}", file=sys.stderr)
+        return 1
+
+
 def _add_cluster_commands(commands: argparse._SubParsersAction) -> None:
     cluster = commands.add_parser(
         "cluster",
-        help="create, show or delete the Redshift cluster in AWS (it costs money while it runs)",
-        description="AWS region: SPARKIFY_REGION (default us-west-2). Password for `up`: "
-        "REDSHIFT_PASSWORD.",
+        help="create, show or delete the Redshift warehouse in AWS (it costs money while it runs)",
+        description="AWS region: SPARKIFY_REGION (default us-west-2). The admin password for "
+        "`up`: REDSHIFT_PASSWORD; without it AWS keeps the password in Secrets Manager and the "
+        "pipeline signs in with IAM.",
     )
     actions = cluster.add_subparsers(dest="action", required=True)
-    up = actions.add_parser("up", help="create the role, security group and cluster; write dwh.cfg")
+    up = actions.add_parser(
+        "up", help="create the role, security group and warehouse; write dwh.cfg"
+    )
     up.add_argument(
         "--allow-from", required=True, metavar="CIDR", help="the only network that may connect"
     )
-    up.add_argument("--node-type", help="default dc2.large")
-    up.add_argument("--nodes", type=int, help="default 4")
+    up.add_argument("--node-type", help="provisioned: default ra3.large (DC2 is retired)")
+    up.add_argument("--nodes", type=int, help="provisioned: default 2 (ra3.large: 1 to 16)")
+    up.add_argument(
+        "--base-capacity",
+        type=int,
+        metavar="RPUS",
+        help="--serverless: default 8 (4, or 8 to 512 in steps of 8)",
+    )
+    up.add_argument(
+        "--source",
+        metavar="S3_URI",
+        help="what COPY may read (default SPARKIFY_SOURCE if s3://, else s3://udacity-dend)",
+    )
+    up.add_argument(
+        "--manifest-location",
+        metavar="S3_URI",
+        help="where COPY manifests are written, also readable (default SPARKIFY_MANIFEST_LOCATION)",
+    )
     up.add_argument("--config", type=Path, default=Path("dwh.cfg"), help="default dwh.cfg")
     up.add_argument(
         "--allow-anywhere", action="store_true", help="let --allow-from be 0.0.0.0/0 or ::/0"
     )
-    status = actions.add_parser("status", help="show the cluster, role and security group")
-    down = actions.add_parser("down", help="delete the cluster, security group and role")
+    status = actions.add_parser("status", help="show the warehouse, role and security group")
+    down = actions.add_parser("down", help="delete the warehouse, security group and role")
     down.add_argument("--final-snapshot", metavar="ID", help="keep a snapshot of the data")
     for action in (up, status, down):
-        action.add_argument("--identifier", help="the cluster's name (default sparkify)")
+        action.add_argument(
+            "--serverless",
+            action="store_true",
+            help="a Redshift Serverless namespace and workgroup instead of a provisioned cluster",
+        )
+        action.add_argument(
+            "--identifier",
+            help="the cluster's name, or the namespace's and workgroup's (default sparkify)",
+        )
 
 
 def _cluster(args: argparse.Namespace) -> int:
@@ -156,33 +219,40 @@ def _cluster(args: argparse.Namespace) -> int:
 
 
 def _cluster_action(args: argparse.Namespace, password: str) -> int:
-    from .cluster import ClusterSpec, ClusterSpecError, cluster_down, cluster_status, cluster_up
+    from .cluster import (
+        DEFAULT_SOURCE,
+        cluster_down,
+        cluster_status,
+        cluster_up,
+        spec_from_options,
+    )
     from .settings import ClusterSettings
 
     settings = ClusterSettings.from_env()
-    options = {
-        "identifier": args.identifier,
-        "node_type": getattr(args, "node_type", None),
-        "nodes": getattr(args, "nodes", None),
-        "region": settings.region,
-    }
-    spec = ClusterSpec(**{name: value for name, value in options.items() if value is not None})
+    spec = spec_from_options(
+        serverless=args.serverless,
+        region=settings.region,
+        identifier=args.identifier,
+        node_type=getattr(args, "node_type", None),
+        nodes=getattr(args, "nodes", None),
+        base_capacity=getattr(args, "base_capacity", None),
+    )
     if args.action == "status":
         print(cluster_status(spec).describe())
     elif args.action == "down":
         cluster_down(spec, poll_seconds=settings.poll_seconds, final_snapshot=args.final_snapshot)
     else:
-        if not password:
-            raise ClusterSpecError(
-                "set REDSHIFT_PASSWORD to the master user's password first (it is never written "
-                "to dwh.cfg)"
-            )
+        pipeline_source = os.environ.get("SPARKIFY_SOURCE", "")
         cluster_up(
             spec,
-            password=password,
+            password=password or None,  # None: AWS manages it, the pipeline signs in with IAM
             allow_cidr=args.allow_from,
             allow_anywhere=args.allow_anywhere,
             config_path=args.config,
+            source=args.source
+            or (pipeline_source if pipeline_source.startswith("s3://") else DEFAULT_SOURCE),
+            manifest_location=args.manifest_location
+            or os.environ.get("SPARKIFY_MANIFEST_LOCATION"),
             poll_seconds=settings.poll_seconds,
         )
     return 0

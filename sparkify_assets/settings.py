@@ -13,8 +13,9 @@ from typing import TypeVar
 
 from .dwh_config import DwhConfigError, fill_from_dwh_cfg
 from .paths import DEFAULT_HOME
+from .resources.redshift_signin import Endpoint, read_endpoint
 from .sql import SqlTemplateError, quote_identifier
-from .targets import Target
+from .targets import RedshiftKind, Target
 
 REDSHIFT_MAXERROR_LIMIT = 100_000
 Number = TypeVar("Number", int, float)
@@ -26,14 +27,9 @@ class SettingsError(ValueError):
 
 
 # Needed with SPARKIFY_TARGET=redshift; resources read them through Dagster's EnvVar at run time,
-# so neither the run config nor the UI ever holds their values.
-REDSHIFT_VARIABLES = (
-    "REDSHIFT_HOST",
-    "REDSHIFT_DB",
-    "REDSHIFT_USER",
-    "REDSHIFT_PASSWORD",
-    "SPARKIFY_IAM_ROLE_ARN",
-)
+# so neither the run config nor the UI ever holds their values. REDSHIFT_USER goes with
+# REDSHIFT_PASSWORD; without a password the pipeline signs in with IAM.
+REDSHIFT_VARIABLES = ("REDSHIFT_HOST", "REDSHIFT_DB", "SPARKIFY_IAM_ROLE_ARN")
 _IAM_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
 # A bucket (legacy names included), then any printable ASCII but a quote or a backslash.
 _S3_URI = re.compile(r"s3://[A-Za-z0-9._-]{3,63}(/[!-&(-\[\]-~]*)?")
@@ -50,6 +46,10 @@ class RedshiftSettings:
     port_is_set: bool  # REDSHIFT_PORT given; else Redshift's 5439
     source_region: str  # where the S3 source is: COPY's REGION
     manifest_location: str | None  # s3://… where manifests of explicit file lists are written
+    kind: RedshiftKind  # provisioned cluster or Serverless workgroup
+    iam_sign_in: bool  # no REDSHIFT_PASSWORD: temporary credentials from the IAM identity
+    name: str | None  # the cluster identifier or workgroup name IAM sign-in asks credentials of
+    region: str  # the cluster's or workgroup's region, where those credentials are asked for
 
 
 @dataclass(frozen=True)
@@ -180,11 +180,47 @@ def _redshift_settings(environ: Mapping[str, str]) -> RedshiftSettings:
         else None
     )
     _number(environ, "REDSHIFT_PORT", "5439", int, 1, 65535)
+    endpoint = read_endpoint(environ["REDSHIFT_HOST"])
+    kind = _redshift_kind(environ, endpoint)
+    iam_sign_in = not environ.get("REDSHIFT_PASSWORD")
+    if not iam_sign_in and not environ.get("REDSHIFT_USER"):
+        raise SettingsError("REDSHIFT_PASSWORD is set but REDSHIFT_USER is not: set both")
+    name_variable = (
+        "SPARKIFY_REDSHIFT_WORKGROUP"
+        if kind is RedshiftKind.SERVERLESS
+        else "SPARKIFY_REDSHIFT_CLUSTER"
+    )
+    name = environ.get(name_variable) or (endpoint.name if endpoint else None)
+    if iam_sign_in and not name:
+        raise SettingsError(
+            f"REDSHIFT_HOST={environ['REDSHIFT_HOST']!r} is not an AWS endpoint name, so signing "
+            f"in with IAM (no REDSHIFT_PASSWORD) needs {name_variable}; or set REDSHIFT_USER "
+            "and REDSHIFT_PASSWORD"
+        )
     return RedshiftSettings(
         port_is_set=bool(environ.get("REDSHIFT_PORT")),
         source_region=_region(environ, "SPARKIFY_SOURCE_REGION", cluster_region),
         manifest_location=manifests,
+        kind=kind,
+        iam_sign_in=iam_sign_in,
+        name=name,
+        # The endpoint names the region it is in; SPARKIFY_REGION is for hosts that don't.
+        region=endpoint.region if endpoint else cluster_region,
     )
+
+
+def _redshift_kind(environ: Mapping[str, str], endpoint: Endpoint | None) -> RedshiftKind:
+    """SPARKIFY_REDSHIFT_KIND when set, else what the endpoint's name says, else provisioned."""
+    text = environ.get("SPARKIFY_REDSHIFT_KIND") or ""
+    if text and text not in set(RedshiftKind):
+        raise SettingsError(
+            f"SPARKIFY_REDSHIFT_KIND={text!r} must be one of {', '.join(RedshiftKind)}"
+        )
+    if text:
+        return RedshiftKind(text)
+    if environ.get("SPARKIFY_REDSHIFT_WORKGROUP"):
+        return RedshiftKind.SERVERLESS
+    return endpoint.kind if endpoint else RedshiftKind.PROVISIONED
 
 
 def _source(location: str) -> str:

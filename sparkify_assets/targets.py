@@ -20,3 +20,11 @@ class Target(StrEnum):
     def kind(self) -> str:
         """The Dagster kind shown on every table asset."""
         return "postgres" if self is Target.LOCAL else "redshift"
+
+
+class RedshiftKind(StrEnum):
+    """The two kinds of Redshift: the same SQL, signed in to differently
+    (resources/redshift_signin.py)."""
+
+    PROVISIONED = "provisioned"
+    SERVERLESS = "serverless"

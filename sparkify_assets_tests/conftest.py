@@ -1,14 +1,17 @@
 """Fixtures: a real PostgreSQL (the embedded one) with a fresh schema per test, raw files on
-disk, the generated sample, and the real Sparkify dataset when the environment names it."""
+disk, the generated sample, the real Sparkify dataset when the environment names it, and the
+Redshift target's environment with its recording stand-in for the connection."""
 
 from __future__ import annotations
 
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
+import psycopg2
 import pytest
 import yaml
 from dagster import AssetKey, DagsterEventType, Definitions, ExecuteInProcessResult
@@ -16,13 +19,28 @@ from dagster import AssetKey, DagsterEventType, Definitions, ExecuteInProcessRes
 from sparkify_assets.definitions import build_definitions
 from sparkify_assets.generate import GroundTruth, generate
 from sparkify_assets.instance import instance_config
+from sparkify_assets.resources import warehouse as warehouse_module
 from sparkify_assets.resources.embedded import embedded_postgres_dsn, stop_embedded_postgres
 from sparkify_assets.resources.source import RawSourceResource
 from sparkify_assets.resources.warehouse import WarehouseResource
 from sparkify_assets.settings import Settings
 
+from .redshift_recorder import REDSHIFT_ENV, Recorder
+
 REAL_DATA_VARIABLE = "SPARKIFY_REAL_DATA"
 EXTERNAL_POSTGRES_VARIABLE = "SPARKIFY_TEST_POSTGRES_URL"
+# Settings of the developer's own shell that would change what the Redshift tests send.
+REDSHIFT_UNSET = (
+    "REDSHIFT_PORT",
+    "SPARKIFY_WAREHOUSE_URL",
+    "SPARKIFY_DWH_CFG",
+    "SPARKIFY_REGION",
+    "SPARKIFY_SOURCE_REGION",
+    "SPARKIFY_MANIFEST_LOCATION",
+    "SPARKIFY_REDSHIFT_KIND",
+    "SPARKIFY_REDSHIFT_CLUSTER",
+    "SPARKIFY_REDSHIFT_WORKGROUP",
+)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -161,3 +179,27 @@ def external_postgres_url() -> str:
             "(.ci/run starts Debian's PostgreSQL 15 and sets it)"
         )
     return url
+
+
+@pytest.fixture
+def redshift_env(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)  # no stray dwh.cfg
+    for name in [*REDSHIFT_ENV, *REDSHIFT_UNSET]:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in REDSHIFT_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("SPARKIFY_HOME", str(tmp_path / "home"))
+    return os.environ
+
+
+@pytest.fixture
+def recorder(monkeypatch, redshift_env):
+    """Every connection the pipeline opens goes to a recorder; ids and clocks are fixed so that
+    two runs send the same text."""
+    recorder = Recorder()
+    monkeypatch.setattr(psycopg2, "connect", recorder.connect)
+    monkeypatch.setattr(
+        warehouse_module, "_new_load_id", lambda: "00000000000040008000000000000001"
+    )
+    monkeypatch.setattr(warehouse_module, "_now", lambda: datetime(2018, 11, 30, 12, 0, 0))
+    return recorder

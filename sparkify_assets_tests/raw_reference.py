@@ -47,16 +47,22 @@ class Play:
     artist_id: str | None
 
 
+def _without_trailing_blanks(record: dict[str, Any]) -> dict[str, Any]:
+    """Text as Redshift compares it: trailing blanks are not significant there, so the
+    warehouse drops them on both targets (sql/star/songplays.insert.sql)."""
+    return {k: v.rstrip(" ") if isinstance(v, str) else v for k, v in record.items()}
+
+
 def _songs(source: Path) -> list[dict[str, Any]]:
     return [
-        json.loads(path.read_text(encoding="utf-8"))
+        _without_trailing_blanks(json.loads(path.read_text(encoding="utf-8")))
         for path in sorted((source / "song_data").rglob("*.json"))
     ]
 
 
 def _events(source: Path) -> list[dict[str, Any]]:
     return [
-        json.loads(line)
+        _without_trailing_blanks(json.loads(line))
         for path in sorted((source / "log_data").rglob("*.json"))
         for line in path.read_text(encoding="utf-8").splitlines()
         if line.strip()

@@ -10,12 +10,33 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg2
+import sqlglot
 from dagster import OpExecutionContext
 from psycopg2.extensions import QuotedString, adapt
+from sqlglot import exp
+
+from sparkify_assets.tables import ALL_TABLES
+from sparkify_assets.targets import Target
 
 COMMIT = "COMMIT"
 ROLLBACK = "ROLLBACK"
 CONNECT = "CONNECT"
+SESSION_ID = 1073  # pg_backend_pid() of every recorded connection
+# The environment of a user of the Redshift target (conftest's `redshift_env`).
+PASSWORD = "Sup3r-Secret-Pw9"
+ROLE = "arn:aws:iam::123456789012:role/sparkify-redshift-s3-read"
+HOST = "sparkify.c0ffee.us-west-2.redshift.amazonaws.com"
+REDSHIFT_ENV = {
+    "SPARKIFY_TARGET": "redshift",
+    "REDSHIFT_HOST": HOST,
+    "REDSHIFT_DB": "sparkify",
+    "REDSHIFT_USER": "sparkify",
+    "REDSHIFT_PASSWORD": PASSWORD,
+    "SPARKIFY_IAM_ROLE_ARN": ROLE,
+    "SPARKIFY_SOURCE": "s3://udacity-dend",
+    "SPARKIFY_FIRST_DAY": "2018-11-01",  # both ends given: no listing of the bucket here
+    "SPARKIFY_LAST_DAY": "2018-11-30",
+}
 
 
 @dataclass(frozen=True)
@@ -26,18 +47,27 @@ class Recorded:
 
 
 def _answers(
-    rows_per_table: int, copy_rejected: int, last_copy_id: int, rows_of_no_day: int
+    rows_per_table: int, copy_rejected: int, copy_query_id: int | None, rows_of_no_day: int
 ) -> list[tuple[str, list[tuple[Any, ...]]]]:
     """Canned results, by the first pattern the statement matches."""
+    load_history = (
+        []
+        if copy_query_id is None
+        else [
+            (
+                copy_query_id,
+                "aborted" if copy_rejected else "completed",
+                rows_per_table,
+                3,
+                copy_rejected,
+            )
+        ]
+    )
     return [
-        (r"pg_last_copy_id\(\)", [(last_copy_id,)]),
-        (r"pg_last_copy_count\(\)", [(rows_per_table, 3, copy_rejected)]),
+        (r"^\s*(--[^\n]*\n\s*)*SELECT pg_backend_pid\(\)", [(SESSION_ID,)]),
+        (r"FROM sys_load_history", load_history),
         (r"FROM information_schema\.tables", [(1,)]),
-        (
-            r"FROM information_schema\.columns[\s\S]*'load_history'",
-            [("first_day", "date", None, "YES"), ("last_day", "date", None, "YES")],
-        ),
-        (r"FROM information_schema\.columns", [("id", "integer", None, "YES")]),
+        (r"FROM pg_namespace", [(1,)]),
         (r"COUNT\(\*\) - COUNT\(", [(rows_per_table, 0, 0)]),  # key profile
         (r"AS orphans", []),
         (r"FROM load_history", [("load", rows_per_table, rows_per_table, 0, 0, None, None)]),
@@ -70,12 +100,15 @@ class Recorder:
 
     rows_per_table: int = 100
     copy_rejected: int = 0  # rejected records Redshift reports for the last COPY
-    last_copy_id: int = 4242  # -1: Redshift knows of no COPY in this session
+    copy_query_id: int | None = 4242  # the COPY's in SYS_LOAD_HISTORY; None: it has no row
     rows_of_no_day: int = 0  # loaded rows outside the days a load is for
     fail_when: Callable[[str], bool] = lambda text: False  # statements that raise
     failure: str = "Load into table failed. Check 'stl_load_errors' system table for details."
     log: list[Recorded] = field(default_factory=list)
     connect_kwargs: list[dict[str, Any]] = field(default_factory=list)
+    # Scripted answers, consulted before the built-in ones: the first whose pattern the statement
+    # matches answers it, once (then it is used up); an exception there is raised instead.
+    answers: list[tuple[str, list[tuple[Any, ...]] | Exception]] = field(default_factory=list)
 
     def connect(self, *args: Any, **kwargs: Any) -> RecordingConnection:
         self.connect_kwargs.append(kwargs)
@@ -97,12 +130,25 @@ class Recorder:
         self.log.append(Recorded(_current_step(), connection, text))
 
     def _answer(self, text: str) -> list[tuple[Any, ...]]:
+        if (scripted := self._scripted_answer(text)) is not None:
+            return scripted
+        if columns_of := re.search(r"information_schema\.columns[\s\S]*table_name = '(\w+)'", text):
+            return _columns(columns_of.group(1))
         for pattern, rows in _answers(
-            self.rows_per_table, self.copy_rejected, self.last_copy_id, self.rows_of_no_day
+            self.rows_per_table, self.copy_rejected, self.copy_query_id, self.rows_of_no_day
         ):
             if re.search(pattern, text):
                 return rows
         return []
+
+    def _scripted_answer(self, text: str) -> list[tuple[Any, ...]] | None:
+        for index, (pattern, answer) in enumerate(self.answers):
+            if re.search(pattern, text):
+                del self.answers[index]
+                if isinstance(answer, Exception):
+                    raise answer
+                return answer
+        return None
 
 
 class RecordingConnection:
@@ -146,6 +192,17 @@ class RecordingCursor:
 
     def copy_expert(self, sql: str, file: Any, size: int = 8192) -> None:
         raise AssertionError(f"Redshift has no COPY FROM STDIN, yet it was sent: {sql}")
+
+
+def _columns(table: str) -> list[tuple[Any, ...]]:
+    """The table's columns as information_schema.columns gives them, read from its CREATE
+    TABLE (the name of an incoming table's own table)."""
+    [table_def] = [t for t in ALL_TABLES if table in (t.name, f"{t.name}_incoming")]
+    create = sqlglot.parse_one(table_def.create_statement(Target.LOCAL), read="postgres")
+    return [
+        (column.name, column.args["kind"].sql(dialect="postgres").lower(), None, "YES")
+        for column in create.find_all(exp.ColumnDef)
+    ]
 
 
 def _quoted(value: Any) -> str:

@@ -234,8 +234,8 @@ def test_a_failed_run_ends_its_summary_with_the_first_cause(
     last = completed.stdout.strip().splitlines()
     cause = last[last.index(next(line for line in last if line.startswith("Failed at step"))) :]
     assert cause[0].startswith(
-        "Failed at step staging_events: Load into staging_events stopped: 1 rejected records "
-        "exceed MAXERROR 0"
+        "Failed at step staging_events: Load into staging_events stopped: 1 rejected records, "
+        "and MAXERROR 0 fails a load at 1"
     )
     assert any("2018-11-01-events.json line 2: invalid JSON" in line for line in cause), cause
 

@@ -9,7 +9,7 @@ import json
 import os
 import re
 import sys
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import boto3
@@ -22,54 +22,24 @@ from sqlglot import exp
 from sparkify_assets.definitions import build_definitions
 from sparkify_assets.dwh_config import read_dwh_cfg, write_dwh_cfg
 from sparkify_assets.partitions import Days
-from sparkify_assets.resources import warehouse as warehouse_module
 from sparkify_assets.resources.source import RawSourceResource, SourceError
 from sparkify_assets.settings import Settings, SettingsError, load_settings
 from sparkify_assets.tables import ALL_TABLES, STAGING_TABLES
 from sparkify_assets.targets import Target
 
-from .redshift_recorder import COMMIT, CONNECT, ROLLBACK, Recorder
+from .redshift_recorder import (
+    COMMIT,
+    CONNECT,
+    HOST,
+    PASSWORD,
+    REDSHIFT_ENV,
+    ROLE,
+    ROLLBACK,
+    Recorder,
+)
 
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "redshift"
-PASSWORD = "Sup3r-Secret-Pw9"
-ROLE = "arn:aws:iam::123456789012:role/sparkify-redshift-s3-read"
-HOST = "sparkify.c0ffee.us-west-2.redshift.amazonaws.com"
-REDSHIFT_ENV = {
-    "SPARKIFY_TARGET": "redshift",
-    "REDSHIFT_HOST": HOST,
-    "REDSHIFT_DB": "sparkify",
-    "REDSHIFT_USER": "sparkify",
-    "REDSHIFT_PASSWORD": PASSWORD,
-    "SPARKIFY_IAM_ROLE_ARN": ROLE,
-    "SPARKIFY_SOURCE": "s3://udacity-dend",
-    "SPARKIFY_FIRST_DAY": "2018-11-01",  # both ends given: no listing of the bucket here
-    "SPARKIFY_LAST_DAY": "2018-11-30",
-}
 EVENTS, SONGS = STAGING_TABLES
-
-
-@pytest.fixture
-def redshift_env(monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)  # no stray dwh.cfg
-    for name in [*REDSHIFT_ENV, "REDSHIFT_PORT", "SPARKIFY_WAREHOUSE_URL", "SPARKIFY_DWH_CFG"]:
-        monkeypatch.delenv(name, raising=False)
-    for name, value in REDSHIFT_ENV.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("SPARKIFY_HOME", str(tmp_path / "home"))
-    return os.environ
-
-
-@pytest.fixture
-def recorder(monkeypatch, redshift_env):
-    """Every connection the pipeline opens goes to a recorder; ids and clocks are fixed so that
-    two runs send the same text."""
-    recorder = Recorder()
-    monkeypatch.setattr(psycopg2, "connect", recorder.connect)
-    monkeypatch.setattr(
-        warehouse_module, "_new_load_id", lambda: "00000000000040008000000000000001"
-    )
-    monkeypatch.setattr(warehouse_module, "_now", lambda: datetime(2018, 11, 30, 12, 0, 0))
-    return recorder
 
 
 def copy_statement(recorder: Recorder, step: str | None = None) -> str:
@@ -234,7 +204,7 @@ def _copy_fails(text: str) -> bool:
     return _without_comments(text).startswith('COPY "staging_events')
 
 
-def test_a_copy_over_maxerror_is_rolled_back_and_its_rejections_recorded_from_stl_load_errors(
+def test_a_copy_over_maxerror_is_rolled_back_and_its_rejections_recorded_from_sys_views(
     recorder,
 ):
     recorder.copy_rejected = 3
@@ -243,7 +213,7 @@ def test_a_copy_over_maxerror_is_rolled_back_and_its_rejections_recorded_from_st
     assert not result.success
     failure = next(e for e in result.all_events if e.is_step_failure).step_failure_data
     message = failure.error.message
-    assert "3 rejected records exceed MAXERROR 0" in message
+    assert "3 rejected records, and MAXERROR 0 fails a load at 1" in message
     assert "s3://bucket/log_data/bad.json line 7, column userid: Invalid digit" in message
     assert_matches_snapshot(
         SNAPSHOTS / "scenarios" / "copy_over_maxerror.sql", render(recorder, "staging_events")
@@ -252,7 +222,7 @@ def test_a_copy_over_maxerror_is_rolled_back_and_its_rejections_recorded_from_st
     copy = next(i for i, t in enumerate(texts) if t.startswith("COPY"))
     assert texts[copy + 1] == ROLLBACK, "the failed COPY's transaction is rolled back"
     after = texts[copy + 2 :]
-    assert any("FROM stl_load_errors" in t and "query = 4242" in t for t in after)
+    assert any("FROM sys_load_error_detail" in t and "query_id = 4242" in t for t in after)
     assert any("INSERT INTO load_history" in t and "'failed'" in t for t in after)
     assert after[-1] == COMMIT, "the record of the failed load is committed"
     assert not any(t.startswith(("DELETE", "COPY")) for t in after)
@@ -262,7 +232,7 @@ def test_a_copy_that_fails_before_loading_fails_the_step_with_redshifts_reason_a
     recorder,
 ):
     recorder.failure = "S3ServiceException:Access Denied,Status 403"
-    recorder.last_copy_id = -1  # a COPY refused before it loads gets no id
+    recorder.copy_query_id = None  # a COPY refused before it runs is not in SYS_LOAD_HISTORY
     recorder.fail_when = _copy_fails
     result = run("sparkify_etl")
     assert not result.success
@@ -277,7 +247,7 @@ def test_a_copy_that_fails_before_loading_fails_the_step_with_redshifts_reason_a
     assert texts[copy + 1] == ROLLBACK
     after = texts[copy + 2 :]
     assert any("INSERT INTO load_history" in t and "'failed'" in t for t in after)
-    assert any("stl_load_errors" in t and re.search(r"query =\s+-1", t) for t in after)
+    assert not any("sys_load_error_detail" in t for t in after), "no COPY, nothing rejected"
     assert after[-1] == COMMIT and not any(t.startswith(("DELETE", "COPY")) for t in after)
 
 
@@ -424,9 +394,15 @@ def test_a_named_dwh_cfg_that_does_not_exist_is_an_error(tmp_path):
 def test_the_redshift_target_names_every_missing_variable():
     with pytest.raises(SettingsError) as error:
         Settings.from_env({"SPARKIFY_TARGET": "redshift", "REDSHIFT_HOST": HOST})
-    for name in ("REDSHIFT_DB", "REDSHIFT_USER", "REDSHIFT_PASSWORD", "SPARKIFY_IAM_ROLE_ARN"):
+    for name in ("REDSHIFT_DB", "SPARKIFY_IAM_ROLE_ARN"):
         assert name in str(error.value)
     assert "REDSHIFT_HOST" not in str(error.value)
+
+
+def test_a_password_without_a_user_is_refused():
+    environ = {k: v for k, v in REDSHIFT_ENV.items() if k != "REDSHIFT_USER"}
+    with pytest.raises(SettingsError, match="REDSHIFT_USER"):
+        Settings.from_env(environ)
 
 
 @pytest.mark.parametrize(

@@ -136,7 +136,7 @@ def test_rows_loaded_plus_rejected_equals_records_read(warehouse, raw_files: Raw
     assert load.result.rows_loaded + load.result.rejected == load.result.records_read
 
 
-def test_more_errors_than_maxerror_fail_the_load_and_leave_the_table_as_it_was(
+def test_as_many_errors_as_maxerror_fail_the_load_and_leave_the_table_as_it_was(
     warehouse, raw_files: RawFiles
 ):
     warehouse.load_staging(EVENTS, raw_files(log_files(("2018-11-01", [event()] * 3))))
@@ -148,16 +148,37 @@ def test_more_errors_than_maxerror_fail_the_load_and_leave_the_table_as_it_was(
     )
 
     with pytest.raises(LoadFailed) as failure:
-        _tolerant(warehouse, maxerror=1).load_staging(EVENTS, bad_day)
+        _tolerant(warehouse, maxerror=2).load_staging(EVENTS, bad_day)
 
     message = str(failure.value)
-    assert "MAXERROR 1" in message
+    assert "2 rejected records, and MAXERROR 2 fails a load at 2" in message
     assert f"{DAY} line 2, column session_id: invalid digit" in message
     assert f"{DAY} line 3: invalid JSON" in message
     assert _staged(warehouse, "staging_events", "COUNT(*)") == [(3,)]
     assert [row[:2] for row in _load_errors(warehouse)] == [(DAY, 2), (DAY, 3)]
     statuses = _rows(warehouse, "checks/last_load", tbl_name="staging_events")
     assert statuses[0][2] == 3  # the latest committed load is still the earlier one
+
+
+@pytest.mark.parametrize(
+    ("maxerror", "bad_records", "loads"),
+    [(0, 1, False), (1, 1, False), (2, 1, True), (2, 2, False), (3, 2, True)],
+)
+def test_maxerror_n_fails_a_load_at_n_rejected_records_as_redshifts_copy_documents(
+    warehouse, raw_files: RawFiles, maxerror: int, bad_records: int, loads: bool
+):
+    # "If the load returns the error_count number of errors or greater, the load fails."
+    # (https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-data-load.html)
+    records = [json.dumps(event(itemInSession=n)) for n in range(3)]
+    records += [json.dumps(event(itemInSession=9, sessionId="x"))] * bad_records
+    source = raw_files({DAY: "\n".join(records), **log_files()})
+    tolerant = _tolerant(warehouse, maxerror=maxerror)
+    if loads:
+        load = tolerant.load_staging(EVENTS, source)
+        assert (load.result.rows_loaded, load.result.rejected) == (3, bad_records)
+    else:
+        with pytest.raises(LoadFailed, match=f"MAXERROR {maxerror} fails a load at"):
+            tolerant.load_staging(EVENTS, source)
 
 
 def test_with_the_default_maxerror_of_zero_one_bad_record_fails_the_load(

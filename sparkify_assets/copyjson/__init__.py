@@ -3,7 +3,7 @@ same record of rejected rows, streamed into PostgreSQL with `COPY FROM STDIN`.""
 
 from .batches import JsonFormat, LoadError
 from .convert import Column
-from .loader import LoadResult, load_json_files
+from .loader import LoadResult, load_fails, load_json_files
 from .mapping import JsonPathsError
 from .parallel import LocalFiles, RemoteFiles, UnreadableFile
 
@@ -16,5 +16,6 @@ __all__ = [
     "LocalFiles",
     "RemoteFiles",
     "UnreadableFile",
+    "load_fails",
     "load_json_files",
 ]

@@ -2,8 +2,8 @@
 
 Files are read and converted in parallel (`parallel`) and their rows stream into one
 `COPY … FROM STDIN`, so memory stays flat however large the input. Bad records become
-`LoadError`s, like rows of STL_LOAD_ERRORS; once there are more than MAXERROR of them the load
-stops, as Redshift's does.
+`LoadError`s, like rows of SYS_LOAD_ERROR_DETAIL; once there are as many as `load_fails` says
+Redshift stops at, the load stops.
 """
 
 from __future__ import annotations
@@ -18,6 +18,17 @@ from .convert import Column
 from .parallel import LocalFiles, RemoteFiles, parallel_batches
 
 PROGRESS_EVERY_SECONDS = 2.0
+
+
+def load_fails(rejected: int, maxerror: int) -> bool:
+    """Redshift's MAXERROR rule, for both targets: "If the load returns the error_count number
+    of errors or greater, the load fails. If the load returns fewer errors, it continues"
+    (https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-data-load.html#copy-maxerror).
+    So MAXERROR N tolerates N - 1 rejected records; the default 0, like 1, tolerates none (read
+    literally, "0 errors or greater" would fail every load, which the default can't mean).
+    `sparkify redshift preflight` checks this boundary on the user's own cluster.
+    """
+    return rejected > 0 and rejected >= maxerror
 
 
 @dataclass
@@ -128,7 +139,7 @@ class _CopyStream:
             self.progress.files_done += batch.files_done
             self.errors.extend(batch.errors)
             self._maybe_report()
-            if len(self.errors) > self._maxerror:
+            if load_fails(len(self.errors), self._maxerror):
                 self.exceeded_maxerror = True  # end the COPY here; the caller rolls back
                 return b""
             if batch.data:

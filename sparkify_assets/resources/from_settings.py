@@ -36,15 +36,27 @@ def warehouse_resource(settings: Settings) -> WarehouseResource:
             warehouse_url=EnvVar("SPARKIFY_WAREHOUSE_URL") if settings.warehouse_url_set else None,
             **common,
         )
+    redshift = settings.redshift
+    # Without a password, the user and a temporary password come from AWS at each connection.
+    password = (
+        {}
+        if redshift.iam_sign_in
+        else {
+            "user": EnvVar("REDSHIFT_USER"),
+            "password": EnvVar("REDSHIFT_PASSWORD"),
+        }
+    )
     return WarehouseResource(
         target=Target.REDSHIFT,
         host=EnvVar("REDSHIFT_HOST"),
-        port=EnvVar.int("REDSHIFT_PORT") if settings.redshift.port_is_set else 5439,
+        port=EnvVar.int("REDSHIFT_PORT") if redshift.port_is_set else 5439,
         database=EnvVar("REDSHIFT_DB"),
-        user=EnvVar("REDSHIFT_USER"),
-        password=EnvVar("REDSHIFT_PASSWORD"),
+        **password,
+        redshift_kind=redshift.kind,
+        iam_sign_in_name=redshift.name if redshift.iam_sign_in else None,
+        aws_region=redshift.region,
         iam_role_arn=EnvVar("SPARKIFY_IAM_ROLE_ARN"),
-        region=settings.redshift.source_region,
-        manifest_location=settings.redshift.manifest_location,
+        region=redshift.source_region,
+        manifest_location=redshift.manifest_location,
         **common,
     )

@@ -36,8 +36,13 @@ class Session:
         """Make the schema exist and be the search path. SET is transactional: call this at the
         start of every transaction."""
         self.lock_creation()
-        self.execute("common/create_schema", schema=self.schema)
+        if self.schema != "public" and not self._schema_exists():
+            self.execute("common/create_schema", schema=self.schema)
         self.execute("common/set_search_path", schema=self.schema)
+
+    def _schema_exists(self) -> bool:
+        row = self.fetch_one("common/schema_exists", {"schema": self.schema})
+        return row is not None and row[0] > 0
 
     def begin_again(self) -> None:
         """Roll back everything so far and start a fresh transaction on the same connection,

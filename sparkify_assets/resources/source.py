@@ -114,6 +114,17 @@ class RawSourceResource(ConfigurableResource):
         except self._s3_errors() as error:
             raise SourceError(f"cannot write {uri}: {error}") from None
 
+    def bucket_region(self, uri: str) -> str | None:
+        """The region of the bucket of an s3:// URI, or None when this identity may not ask.
+        GetBucketLocation answers no LocationConstraint for us-east-1 and "EU" for the oldest
+        eu-west-1 buckets (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html)."""
+        try:
+            answer = self.s3.get_client().get_bucket_location(Bucket=urlparse(uri).netloc)
+        except self._s3_errors():
+            return None
+        constraint = answer.get("LocationConstraint")
+        return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(constraint, constraint)
+
     def local_root(self) -> Path:
         """The directory of a local source (a clear error when it is missing)."""
         root = Path(self.location).expanduser()

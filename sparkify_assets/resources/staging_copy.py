@@ -24,10 +24,16 @@ from ..copyjson import (
 )
 from ..partitions import Days, day_file, log_files_of
 from ..tables import StagingTable
+from .conflicts import is_conflict
 from .session import Session
 from .source import RawSourceResource, SourceError
 
 Report = Callable[[str], None]
+# SYS_LOAD_HISTORY lists a COPY while it runs ("running") and once it ends; the wait for the end
+# is bounded, so a view that lags can't hang a load (then the counts read are the last seen).
+LOAD_RECORD_WAIT_SECONDS = 60.0
+FAILED_LOAD_RECORD_WAIT_SECONDS = 5.0
+LOAD_RECORD_POLL_SECONDS = 0.5
 
 
 class CopyFailed(RuntimeError):
@@ -61,7 +67,7 @@ class CopyOutcome:
     seconds: float
     set_aside: int = 0  # loaded rows of days other than those loaded (rejected, not kept)
     rejected_records: list[LoadError] = field(default_factory=list)  # local: held in memory
-    copy_query_id: int | None = None  # Redshift: the COPY's query id in stl_load_errors
+    copy_query_id: int | None = None  # Redshift: the COPY's query_id in the SYS_LOAD_* views
 
 
 class StagingCopy(Protocol):
@@ -168,6 +174,8 @@ class RedshiftCopy:
         if request.truncate_columns:
             copy_sql = f"{copy_sql.rstrip()}\n{session.sql('staging/copy_json.truncatecolumns')}"
         request.report(f"Redshift COPY into {table.name} from {origin} started")
+        pid_row = session.fetch_one("meta/backend_pid")
+        session_id = pid_row[0] if pid_row else -1
         started = time.monotonic()
         try:
             session.cursor.execute(
@@ -181,10 +189,12 @@ class RedshiftCopy:
                 },
             )
         except psycopg2.Error as error:
+            if is_conflict(error):
+                raise  # another transaction's doing, not the data's: the load is tried again
             session.begin_again()
             reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-            return self._last_copy(session, origin, started, failure=reason)
-        outcome = self._last_copy(session, origin, started, failure=None)
+            return self._copy_outcome(session, session_id, origin, started, failure=reason)
+        outcome = self._copy_outcome(session, session_id, origin, started, failure=None)
         request.report(
             f"Redshift COPY into {table.name}: {outcome.rows_loaded:,} rows from "
             f"{outcome.files:,} files, {outcome.rejected:,} rejected, in {outcome.seconds:.1f} s"
@@ -194,8 +204,10 @@ class RedshiftCopy:
     def record_rejections(
         self, session: Session, outcome: CopyOutcome, load_id: str, started: datetime, table: str
     ) -> None:
+        if outcome.copy_query_id is None:
+            return  # refused before it ran: SYS_LOAD_HISTORY never listed it, nothing rejected
         session.execute(
-            "meta/load_errors_from_stl",
+            "meta/load_errors_from_sys",
             {
                 "load_id": load_id,
                 "tbl_name": table,
@@ -205,15 +217,23 @@ class RedshiftCopy:
         )
 
     @staticmethod
-    def _last_copy(
-        session: Session, origin: str, started: float, *, failure: str | None
+    def _copy_outcome(
+        session: Session, session_id: int, origin: str, started: float, *, failure: str | None
     ) -> CopyOutcome:
-        id_row = session.fetch_one("meta/last_copy_id")
-        query_id = id_row[0] if id_row else -1
-        counts = session.fetch_one("meta/copy_outcome", {"query_id": query_id})
-        rows_loaded, files, rejected = counts if counts else (0, 0, 0)
+        """The COPY's own account of itself in SYS_LOAD_HISTORY, once it says the COPY has
+        finished."""
+        # A COPY refused before it ran (no such bucket, no access) never gets a row: after a
+        # failure, the wait is short.
+        wait = LOAD_RECORD_WAIT_SECONDS if failure is None else FAILED_LOAD_RECORD_WAIT_SECONDS
+        deadline = time.monotonic() + wait
+        while True:
+            row = session.fetch_one("meta/copy_outcome", {"session_id": session_id})
+            if (row is not None and row[1] != "running") or time.monotonic() >= deadline:
+                break
+            time.sleep(LOAD_RECORD_POLL_SECONDS)
+        query_id, _, rows_loaded, files, rejected = row if row else (None, None, 0, 0, 0)
         if failure is not None:
-            rows_loaded = 0  # pg_last_copy_count() speaks of a COPY that completed
+            rows_loaded = 0  # rolled back: nothing it read was kept
         return CopyOutcome(
             source=origin,
             files=files,
@@ -234,6 +254,17 @@ class RedshiftCopy:
             raise SourceError(
                 f"loading chosen files into {table.name} on Redshift needs a manifest in S3: "
                 "set SPARKIFY_MANIFEST_LOCATION=s3://bucket/prefix (writable with your credentials)"
+            )
+        # "If the REGION parameter is specified, all resources, including a manifest file or
+        # multiple Amazon S3 buckets, must be located in the specified Region."
+        # (https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-data-source-s3.html)
+        manifest_region = source.bucket_region(self.manifest_location)
+        if manifest_region is not None and manifest_region != self.region:
+            raise SourceError(
+                f"SPARKIFY_MANIFEST_LOCATION={self.manifest_location} is a bucket in "
+                f"{manifest_region}, but the COPY reads with REGION '{self.region}' (the "
+                "source's, SPARKIFY_SOURCE_REGION), and Redshift requires a manifest in that "
+                f"region: choose a bucket in {self.region} (nothing was loaded)"
             )
         uri = f"{self.manifest_location.rstrip('/')}/{table.name}/{load_id}.manifest"
         entries = [{"url": source.uri(key), "mandatory": True} for key in files]

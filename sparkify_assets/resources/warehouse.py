@@ -24,12 +24,14 @@ import psycopg2
 from dagster_aws.redshift import RedshiftClientResource
 from pydantic import Field
 
-from ..copyjson import LoadError
+from ..copyjson import LoadError, load_fails
 from ..partitions import ALL_DAYS, Days
 from ..sql import quote_identifier, statement
 from ..tables import ALL_TABLES, ASSET_TABLES, BuiltTable, StagingTable
-from ..targets import Target
+from ..targets import RedshiftKind, Target
+from .conflicts import retry_conflicts
 from .embedded import embedded_postgres_dsn
+from .redshift_signin import SignInFailed, temporary_credentials
 from .session import Session, TableState
 from .source import RawSourceResource
 from .staging_copy import (
@@ -71,7 +73,7 @@ class MissingUpstream(RuntimeError):
 
 
 class LoadFailed(RuntimeError):
-    """A staging load rejected more records than MAXERROR allows; nothing was changed."""
+    """A staging load rejected as many records as MAXERROR fails a load at; nothing changed."""
 
     def __init__(self, message: str, outcome: CopyOutcome, first_errors: list[LoadError]) -> None:
         super().__init__(message)
@@ -100,7 +102,10 @@ class WarehouseResource(RedshiftClientResource):
     )
     schema_name: str = Field(default="public", description="Schema of every table.")
     maxerror: int = Field(
-        default=0, ge=0, description="Rejected records a load tolerates (Redshift's MAXERROR)."
+        default=0,
+        ge=0,
+        description="Redshift's MAXERROR: a load fails once it rejects this many records (0: "
+        "any); so it tolerates one fewer.",
     )
     truncate_columns: bool = Field(
         default=False,
@@ -112,6 +117,17 @@ class WarehouseResource(RedshiftClientResource):
         ge=1,
         description="Local loads: processes converting local files (default one per core), or "
         "threads reading an S3 source (default 8).",
+    )
+    redshift_kind: str = Field(
+        default=RedshiftKind.PROVISIONED, description="provisioned or serverless; redshift only."
+    )
+    iam_sign_in_name: str | None = Field(
+        default=None,
+        description="Sign in with IAM instead of a password, to this cluster (provisioned) or "
+        "workgroup (serverless); redshift only.",
+    )
+    aws_region: str = Field(
+        default="us-west-2", description="Region of the cluster or workgroup (IAM sign-in)."
     )
     iam_role_arn: str | None = Field(
         default=None, description="IAM role Redshift's COPY reads S3 with (SPARKIFY_IAM_ROLE_ARN)."
@@ -128,11 +144,20 @@ class WarehouseResource(RedshiftClientResource):
 
     def _connect(self) -> Any:
         if self.warehouse_target is Target.REDSHIFT:
+            # dagster-aws's conn_args carry its own connect_timeout (5 s by default)
+            arguments = {**self.get_client().conn_args, "application_name": "sparkify"}
+            if self.iam_sign_in_name:
+                try:
+                    arguments["user"], arguments["password"] = temporary_credentials(
+                        RedshiftKind(self.redshift_kind),
+                        self.iam_sign_in_name,
+                        self.database or "dev",
+                        self.aws_region,
+                    )
+                except SignInFailed as error:
+                    raise WarehouseUnreachable(str(error)) from None
             return self._connect_with_secret(
-                # dagster-aws's conn_args carry its own connect_timeout (5 s by default)
-                lambda: psycopg2.connect(
-                    **self.get_client().conn_args, application_name="sparkify"
-                ),
+                lambda: psycopg2.connect(**arguments),
                 f"Redshift at {self.host}:{self.port} (REDSHIFT_HOST, REDSHIFT_PORT)",
             )
         if self.warehouse_url:
@@ -204,8 +229,22 @@ class WarehouseResource(RedshiftClientResource):
 
         The load's outcome and every rejected record are written to load_history and
         load_errors: with the data when the load commits, on their own when the COPY fails, so
-        that a failed load leaves the table as it was and still explains itself.
+        that a failed load leaves the table as it was and still explains itself. A load the
+        warehouse aborts for a concurrent transaction is tried again (resources/conflicts.py).
         """
+        return retry_conflicts(
+            lambda: self._load_staging_once(table, source, report or _quiet, files, days),
+            report or _quiet,
+        )
+
+    def _load_staging_once(
+        self,
+        table: StagingTable,
+        source: RawSourceResource,
+        report: Report,
+        files: Sequence[str] | None,
+        days: Days | None,
+    ) -> StagingLoad:
         staging_copy = self._staging_copy()
         load_id = _new_load_id()
         started = _now()
@@ -228,7 +267,7 @@ class WarehouseResource(RedshiftClientResource):
                     self.maxerror,
                     self.truncate_columns,
                     load_id,
-                    report or _quiet,
+                    report,
                 ),
             )
             if outcome.failure is not None:
@@ -265,7 +304,7 @@ class WarehouseResource(RedshiftClientResource):
                 )
             ]
         # Raised after the block, so that the record of the failed load is committed.
-        if outcome.rejected > self.maxerror:
+        if load_fails(outcome.rejected, self.maxerror):
             raise LoadFailed(
                 _failure_message(table, outcome, first_errors, self.maxerror), outcome, first_errors
             )
@@ -276,7 +315,11 @@ class WarehouseResource(RedshiftClientResource):
 
     def rebuild(self, table: BuiltTable, days: Days | None = None) -> TableState:
         """Replace the table's rows (of `days`, for a daily table) by its INSERT … SELECT;
-        readers see old or new, never half."""
+        readers see old or new, never half. A rebuild the warehouse aborts for a concurrent
+        transaction is tried again (resources/conflicts.py)."""
+        return retry_conflicts(lambda: self._rebuild_once(table, days))
+
+    def _rebuild_once(self, table: BuiltTable, days: Days | None) -> TableState:
         with self.session() as session:
             missing = [name for name in table.upstream if not session.exists(name)]
             if missing:
@@ -431,8 +474,9 @@ def _failure_message(
 ) -> str:
     shown = "\n".join(f"  - {error.describe()}" for error in first_errors[:FIRST_ERRORS_SHOWN])
     return (
-        f"Load into {table.name} stopped: {outcome.rejected:,} rejected records exceed "
-        f"MAXERROR {maxerror} (raise SPARKIFY_MAXERROR to load the good rows anyway). "
+        f"Load into {table.name} stopped: {outcome.rejected:,} rejected records, and MAXERROR "
+        f"{maxerror} fails a load at {max(maxerror, 1):,} (set SPARKIFY_MAXERROR above the "
+        "number of bad records to load the good rows anyway). "
         f"The table is unchanged; every rejected record is in load_errors.\n"
         f"First rejected records:\n{shown}"
     )

@@ -1,8 +1,8 @@
--- Grouped on the key's text for the reason given in key_profile.sql.
-SELECT CAST({key} AS VARCHAR(64)) AS key_text, COUNT(*)
+-- Grouped on the key's text for the reasons given in key_profile.sql.
+SELECT RTRIM(CAST({key} AS VARCHAR(64))) AS key_text, COUNT(*)
 FROM {table}
 WHERE {key} IS NOT NULL
-GROUP BY CAST({key} AS VARCHAR(64))
+GROUP BY RTRIM(CAST({key} AS VARCHAR(64)))
 HAVING COUNT(*) > 1
 ORDER BY COUNT(*) DESC, 1
 LIMIT 5

@@ -1,6 +1,11 @@
--- What a COPY did: the rows it loaded (this session's last COPY), the files it read and the
--- records it rejected (Redshift logs each in stl_load_errors).
-SELECT
-    pg_last_copy_count() AS rows_loaded,
-    (SELECT COUNT(DISTINCT filename) FROM stl_load_commits WHERE query = %(query_id)s) AS files,
-    (SELECT COUNT(*) FROM stl_load_errors WHERE query = %(query_id)s) AS rejected
+-- What the COPY did, from SYS_LOAD_HISTORY, which provisioned clusters and Serverless both have
+-- (the STL views do not exist on Serverless:
+-- https://docs.aws.amazon.com/redshift/latest/mgmt/serverless-monitoring.html). Each row is one
+-- COPY, running or finished, with status running, completed or aborted
+-- (https://docs.aws.amazon.com/redshift/latest/dg/SYS_LOAD_HISTORY.html). A load's connection
+-- runs one COPY, so the session's latest is the load's.
+SELECT query_id, status, loaded_rows, source_file_count, error_count
+FROM sys_load_history
+WHERE session_id = %(session_id)s
+ORDER BY start_time DESC
+LIMIT 1

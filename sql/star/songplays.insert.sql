@@ -2,32 +2,41 @@
 -- high_ms). The same event staged twice (same user, session and item in session) is one play.
 -- A play is matched to the song whose title, artist name and duration equal the event's,
 -- compared after repairing the logs' double-encoded UTF-8; the smallest song_id wins when
--- several songs share that identity, so a play never fans out.
+-- several songs share that identity, so a play never fans out. Text is compared without its
+-- trailing blanks, as Redshift compares VARCHAR ("trailing spaces … are treated as semantically
+-- insignificant", https://docs.aws.amazon.com/redshift/latest/dg/r_Character_types.html), so
+-- that PostgreSQL and Redshift match and keep the same plays: every text read from staging is
+-- RTRIMmed first.
 INSERT INTO songplays (
     songplay_id, start_time, user_id, level, song_id, artist_id, session_id, location, user_agent
 )
-WITH staged_plays AS (
+WITH events AS (
     SELECT
         user_id,
         session_id,
         item_in_session,
         ts,
-        level,
-        song,
-        artist,
+        RTRIM(level) AS level,
+        RTRIM(song) AS song,
+        RTRIM(artist) AS artist,
         length,
-        location,
-        user_agent,
-        ROW_NUMBER() OVER (
-            PARTITION BY user_id, session_id, item_in_session
-            ORDER BY ts, song, artist, length, level, location, user_agent
-        ) AS copy_number
+        RTRIM(location) AS location,
+        RTRIM(user_agent) AS user_agent
     FROM staging_events
     WHERE page = 'NextSong'  -- a play: the same rule as checks/songplays_vs_events.sql
       AND user_id IS NOT NULL
       AND session_id IS NOT NULL
       AND item_in_session IS NOT NULL
       AND ts >= %(low_ms)s AND ts < %(high_ms)s
+),
+staged_plays AS (
+    SELECT
+        *,
+        ROW_NUMBER() OVER (
+            PARTITION BY user_id, session_id, item_in_session
+            ORDER BY ts, song, artist, length, level, location, user_agent
+        ) AS copy_number
+    FROM events
 ),
 plays AS (
     SELECT * FROM staged_plays WHERE copy_number = 1
@@ -44,15 +53,16 @@ repaired AS (
     ) AS texts
 ),
 song_identities AS (
-    SELECT title, artist_name, duration, MIN(song_id) AS song_id
+    SELECT RTRIM(title) AS title, RTRIM(artist_name) AS artist_name, duration,
+           MIN(RTRIM(song_id)) AS song_id
     FROM staging_songs
     WHERE song_id IS NOT NULL
-    GROUP BY title, artist_name, duration
+    GROUP BY RTRIM(title), RTRIM(artist_name), duration
 ),
 song_artists AS (
-    SELECT song_id, MIN(artist_id) AS artist_id
+    SELECT RTRIM(song_id) AS song_id, MIN(RTRIM(artist_id)) AS artist_id
     FROM staging_songs
-    GROUP BY song_id
+    GROUP BY RTRIM(song_id)
 )
 SELECT
     MD5(

@@ -5,8 +5,6 @@
 -- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
 SELECT 1;
 
-CREATE SCHEMA IF NOT EXISTS "public";
-
 SET search_path TO "public";
 
 SELECT COUNT(*) FROM information_schema.tables
@@ -58,8 +56,6 @@ COMMIT;
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which
 -- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
 SELECT 1;
-
-CREATE SCHEMA IF NOT EXISTS "public";
 
 SET search_path TO "public";
 

@@ -5,16 +5,19 @@
 -- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
 SELECT 1;
 
-CREATE SCHEMA IF NOT EXISTS "public";
-
 SET search_path TO "public";
 
--- Counted on the key's text, not the key: Redshift does not enforce PRIMARY KEY but its planner
--- trusts it, and may answer COUNT(DISTINCT key) or GROUP BY key as if the key were unique.
+SELECT column_name, data_type, character_maximum_length, is_nullable
+FROM information_schema.columns
+WHERE table_schema = 'public' AND table_name = 'song_match_share'
+ORDER BY ordinal_position;
+
+-- key_profile.sql for a BOOLEAN key, which Redshift can't cast to a string
+-- (https://docs.aws.amazon.com/redshift/latest/dg/r_Type_conversion.html): counted on a number.
 SELECT
-    COUNT(*)                                                    AS row_count,
-    COUNT(*) - COUNT("matched")                                     AS null_keys,
-    COUNT("matched") - COUNT(DISTINCT CAST("matched" AS VARCHAR(64)))   AS duplicate_keys
+    COUNT(*)                                                       AS row_count,
+    COUNT(*) - COUNT("matched")                                        AS null_keys,
+    COUNT("matched") - COUNT(DISTINCT CASE WHEN "matched" THEN 1 ELSE 0 END) AS duplicate_keys
 FROM "song_match_share";
 
 COMMIT;

@@ -5,8 +5,6 @@
 -- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
 SELECT 1;
 
-CREATE SCHEMA IF NOT EXISTS "public";
-
 SET search_path TO "public";
 
 -- For the days checked: songplays must hold exactly one row per distinct play, a NextSong event

@@ -5,8 +5,6 @@
 -- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
 SELECT 1;
 
-CREATE SCHEMA IF NOT EXISTS "public";
-
 SET search_path TO "public";
 
 SELECT COUNT(*) AS songplays, COUNT(song_id) AS matched FROM songplays;

@@ -5,8 +5,6 @@
 -- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
 SELECT 1;
 
-CREATE SCHEMA IF NOT EXISTS "public";
-
 SET search_path TO "public";
 
 SELECT COUNT(*) FROM information_schema.tables
@@ -34,21 +32,22 @@ LOCK "songs";
 -- DELETE, not TRUNCATE: TRUNCATE commits at once on Redshift, so a rebuild would not be atomic.
 DELETE FROM "songs";
 
--- One row per song_id; a year of 0 in the source means unknown.
+-- One row per song_id; a year of 0 in the source means unknown. Text without its trailing
+-- blanks, as Redshift compares it (see songplays.insert.sql).
 INSERT INTO songs (song_id, title, artist_id, year, duration)
 SELECT song_id, title, artist_id, NULLIF(year, 0), duration
 FROM (
     SELECT
-        song_id,
-        title,
-        artist_id,
-        year,
-        duration,
+        *,
         ROW_NUMBER() OVER (
             PARTITION BY song_id ORDER BY artist_id, title, duration, year
         ) AS version
-    FROM staging_songs
-    WHERE song_id IS NOT NULL
+    FROM (
+        SELECT RTRIM(song_id) AS song_id, RTRIM(title) AS title, RTRIM(artist_id) AS artist_id,
+               year, duration
+        FROM staging_songs
+        WHERE song_id IS NOT NULL
+    ) AS catalogue
 ) AS song_versions
 WHERE version = 1;
 

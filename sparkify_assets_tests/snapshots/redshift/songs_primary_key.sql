@@ -5,16 +5,25 @@
 -- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
 SELECT 1;
 
-CREATE SCHEMA IF NOT EXISTS "public";
-
 SET search_path TO "public";
 
+SELECT column_name, data_type, character_maximum_length, is_nullable
+FROM information_schema.columns
+WHERE table_schema = 'public' AND table_name = 'songs'
+ORDER BY ordinal_position;
+
 -- Counted on the key's text, not the key: Redshift does not enforce PRIMARY KEY but its planner
--- trusts it, and may answer COUNT(DISTINCT key) or GROUP BY key as if the key were unique.
+-- trusts it, and may answer COUNT(DISTINCT key) or GROUP BY key as if the key were unique
+-- (https://docs.aws.amazon.com/redshift/latest/dg/t_Defining_constraints.html). The text is
+-- RTRIMmed because Redshift compares VARCHAR values ignoring trailing blanks
+-- (https://docs.aws.amazon.com/redshift/latest/dg/r_Character_types.html): 'A' and 'A ' are one
+-- key there, and must be one here too. A BOOLEAN key has its own form (key_profile.boolean.sql):
+-- Redshift casts only numbers, dates and times to strings
+-- (https://docs.aws.amazon.com/redshift/latest/dg/r_Type_conversion.html).
 SELECT
-    COUNT(*)                                                    AS row_count,
-    COUNT(*) - COUNT("song_id")                                     AS null_keys,
-    COUNT("song_id") - COUNT(DISTINCT CAST("song_id" AS VARCHAR(64)))   AS duplicate_keys
+    COUNT(*)                                                           AS row_count,
+    COUNT(*) - COUNT("song_id")                                            AS null_keys,
+    COUNT("song_id") - COUNT(DISTINCT RTRIM(CAST("song_id" AS VARCHAR(64))))   AS duplicate_keys
 FROM "songs";
 
 COMMIT;

@@ -5,8 +5,6 @@
 -- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
 SELECT 1;
 
-CREATE SCHEMA IF NOT EXISTS "public";
-
 SET search_path TO "public";
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
@@ -107,6 +105,12 @@ SELECT 1;
 -- DELETE, not TRUNCATE: TRUNCATE commits at once on Redshift, so a rebuild would not be atomic.
 DELETE FROM "staging_events";
 
+-- This session's process id, asked for on its own before the COPY: SYS_LOAD_HISTORY names the
+-- COPY's session by it ("session_id: the process identifier of the process running the copy",
+-- https://docs.aws.amazon.com/redshift/latest/dg/SYS_LOAD_HISTORY.html; PG_BACKEND_PID,
+-- https://docs.aws.amazon.com/redshift/latest/dg/PG_BACKEND_PID.html).
+SELECT pg_backend_pid();
+
 -- Redshift's own COPY of JSON files into a staging table. It runs inside the load's transaction,
 -- after the table's DELETE, so a COPY that fails leaves the table as it was.
 --   FROM         the table's prefix (every file under it), or a manifest of chosen files
@@ -130,25 +134,19 @@ ROLLBACK;
 -- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
 SELECT 1;
 
-CREATE SCHEMA IF NOT EXISTS "public";
-
 SET search_path TO "public";
 
--- The query id of the one COPY this session ran. pg_last_copy_id() names it, but not always
--- after the COPY failed and its transaction was rolled back; the session's own rows in
--- stl_load_errors do then. -1 when neither knows of a COPY.
-SELECT COALESCE(
-    NULLIF(pg_last_copy_id(), -1),
-    (SELECT MAX(query) FROM stl_load_errors WHERE session = pg_backend_pid()),
-    -1
-);
-
--- What a COPY did: the rows it loaded (this session's last COPY), the files it read and the
--- records it rejected (Redshift logs each in stl_load_errors).
-SELECT
-    pg_last_copy_count() AS rows_loaded,
-    (SELECT COUNT(DISTINCT filename) FROM stl_load_commits WHERE query = 4242) AS files,
-    (SELECT COUNT(*) FROM stl_load_errors WHERE query = 4242) AS rejected;
+-- What the COPY did, from SYS_LOAD_HISTORY, which provisioned clusters and Serverless both have
+-- (the STL views do not exist on Serverless:
+-- https://docs.aws.amazon.com/redshift/latest/mgmt/serverless-monitoring.html). Each row is one
+-- COPY, running or finished, with status running, completed or aborted
+-- (https://docs.aws.amazon.com/redshift/latest/dg/SYS_LOAD_HISTORY.html). A load's connection
+-- runs one COPY, so the session's latest is the load's.
+SELECT query_id, status, loaded_rows, source_file_count, error_count
+FROM sys_load_history
+WHERE session_id = 1073
+ORDER BY start_time DESC
+LIMIT 1;
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which
@@ -205,17 +203,20 @@ FROM information_schema.columns
 WHERE table_schema = 'public' AND table_name = 'load_history'
 ORDER BY ordinal_position;
 
--- A COPY's rejected records, from Redshift's stl_load_errors into load_errors, which has the
--- same shape on both targets (its CHAR columns are trimmed), so the same checks read it.
+-- A COPY's rejected records, from SYS_LOAD_ERROR_DETAIL (provisioned and Serverless alike:
+-- https://docs.aws.amazon.com/redshift/latest/dg/SYS_LOAD_ERROR_DETAIL.html) into load_errors,
+-- which has the same shape on both targets, so the same checks read it. Its CHAR columns are
+-- trimmed. The view has no raw line or raw value: those two stay NULL here; file and line
+-- say where to look.
 INSERT INTO load_errors (
     load_id, starttime, tbl_name, filename, line_number, colname, type,
     raw_line, raw_field_value, err_code, err_reason
 )
 SELECT
-    '00000000000040008000000000000001', '2018-11-30T12:00:00'::timestamp, 'staging_events', TRIM(filename), line_number, TRIM(colname),
-    TRIM(type), TRIM(raw_line), TRIM(raw_field_value), err_code, TRIM(err_reason)
-FROM stl_load_errors
-WHERE query = 4242;
+    '00000000000040008000000000000001', '2018-11-30T12:00:00'::timestamp, 'staging_events', TRIM(file_name), line_number, TRIM(column_name),
+    TRIM(column_type), NULL, NULL, error_code, TRIM(error_message)
+FROM sys_load_error_detail
+WHERE query_id = 4242;
 
 INSERT INTO load_history (
     load_id, tbl_name, source, status, started_at, finished_at,
