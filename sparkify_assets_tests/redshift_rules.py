@@ -1,11 +1,11 @@
 """Amazon Redshift's documented rules, as checks over the statements the Redshift target sends.
 
 Nothing of this project has run on Redshift: what it sends is recorded per Dagster step in the
-committed snapshots (sparkify_assets_tests/snapshots/<kind>/**/*.sql, kept equal to what is sent
-by test_redshift_target.py). Each rule here is one documented sentence of Amazon's Redshift
-guides, the address of the page that states it, and a check of one statement. A snapshot folder
-whose name contains "serverless" holds what is sent to Redshift Serverless; any other folder,
-what is sent to a provisioned cluster.
+committed snapshots (sparkify_assets_tests/snapshots/<folder>/**/*.sql, kept equal to what is
+sent by test_redshift_target.py). Each rule here is one documented sentence of Amazon's Redshift
+guides, the address of the page that states it, and a check of one statement. A folder whose
+name contains "serverless" or "provisioned" holds what that kind sends; any other folder, what
+both send (`kinds_of`).
 
 The statements are read independently of the code that writes them: split the way the snapshots
 are rendered (each ends with ";" and a blank line), parsed by sqlglot's "redshift" dialect, and
@@ -49,8 +49,12 @@ def snapshot_folders() -> list[Path]:
     return sorted(p for p in SNAPSHOTS_ROOT.glob("*/") if p.is_dir())
 
 
-def kind_of(folder: Path) -> str:
-    return SERVERLESS if "serverless" in folder.name.lower() else PROVISIONED
+def kinds_of(folder: Path) -> frozenset[str]:
+    """The kinds of Redshift that send a folder's statements: a folder named for one kind holds
+    only that kind's; `redshift/` holds what both send (the Serverless run is checked to send
+    exactly these statements, test_redshift_kinds.py)."""
+    named = {kind for kind in KINDS if kind in folder.name.lower()}
+    return frozenset(named or KINDS)
 
 
 def without_comments(text: str) -> str:

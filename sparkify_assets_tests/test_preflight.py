@@ -4,7 +4,6 @@ probes that need no S3 also run on the embedded PostgreSQL, whose answers are th
 
 from __future__ import annotations
 
-import os
 import re
 
 import boto3
@@ -25,35 +24,15 @@ from sparkify_assets.preflight import (
     run_probe,
 )
 
-from .redshift_recorder import COMMIT, ROLLBACK, Recorder
+from .redshift_recorder import COMMIT, PASSWORD, ROLE, ROLLBACK, Recorder
 
-PASSWORD = "Sup3r-Secret-Pw9"
-ROLE = "arn:aws:iam::123456789012:role/sparkify-redshift-s3-read"
 BUCKET = "sparkify-work"
-REDSHIFT_ENV = {
-    "SPARKIFY_TARGET": "redshift",
-    "REDSHIFT_HOST": "sparkify.c0ffee.us-west-2.redshift.amazonaws.com",
-    "REDSHIFT_DB": "sparkify",
-    "REDSHIFT_USER": "sparkify",
-    "REDSHIFT_PASSWORD": PASSWORD,
-    "SPARKIFY_IAM_ROLE_ARN": ROLE,
-    "SPARKIFY_SOURCE": "s3://udacity-dend",
+PREFLIGHT_ENV = {  # besides the Redshift user's environment: where probe files may be written
     "SPARKIFY_MANIFEST_LOCATION": f"s3://{BUCKET}/m",
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_DEFAULT_REGION": "us-west-2",
 }
-UNSET = [
-    "REDSHIFT_PORT",
-    "SPARKIFY_WAREHOUSE_URL",
-    "SPARKIFY_DWH_CFG",
-    "SPARKIFY_REGION",
-    "SPARKIFY_SOURCE_REGION",
-    "SPARKIFY_REDSHIFT_KIND",
-    "SPARKIFY_REDSHIFT_WORKGROUP",
-    "SPARKIFY_REDSHIFT_CLUSTER",
-    "SPARKIFY_S3_ENDPOINT_URL",
-]
 PID = 1073815593
 PROBE_FUNCTION_CREATE = "CREATE OR REPLACE FUNCTION f_sparkify_preflight_repair_text("
 NAMES = [name for name, _, _ in PROBES]
@@ -61,18 +40,15 @@ S3_PROBES = [name for name, _, reads_s3 in PROBES if reads_s3]
 
 
 @pytest.fixture
-def redshift_env(monkeypatch, tmp_path):
-    monkeypatch.chdir(tmp_path)  # no stray dwh.cfg
-    for name in [*REDSHIFT_ENV, *UNSET]:
-        monkeypatch.delenv(name, raising=False)
-    for name, value in REDSHIFT_ENV.items():
+def preflight_env(redshift_env, monkeypatch):
+    monkeypatch.delenv("SPARKIFY_S3_ENDPOINT_URL", raising=False)
+    for name, value in PREFLIGHT_ENV.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setenv("SPARKIFY_HOME", str(tmp_path / "home"))
-    return os.environ
+    return redshift_env
 
 
 @pytest.fixture
-def recorder(monkeypatch, redshift_env):
+def recorder(monkeypatch, preflight_env):
     """The cluster, answering as the documentation predicts; nothing waits for system views."""
     recorder = Recorder(answers=documented_answers(), fail_when=copy_of_rejects_fails(0, 2))
     monkeypatch.setattr(psycopg2, "connect", recorder.connect)
@@ -81,7 +57,7 @@ def recorder(monkeypatch, redshift_env):
 
 
 @pytest.fixture
-def s3(redshift_env):
+def s3(preflight_env):
     with mock_aws():
         client = boto3.client("s3", region_name="us-west-2")
         client.create_bucket(

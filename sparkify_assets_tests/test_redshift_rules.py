@@ -1,8 +1,8 @@
 """Every statement the Redshift target sends keeps Amazon's documented rules for Redshift.
 
 The rules are in redshift_rules.py, each with the address of the page that states it; they run
-over every folder of snapshots (snapshots/*/: a folder named ...serverless... is what is sent to
-Redshift Serverless, any other what is sent to a provisioned cluster). Each rule is also shown
+over every folder of snapshots (snapshots/*/: `redshift/` is what both kinds of Redshift send,
+so the rules of both apply to it). Each rule is also shown
 to find what it is about (a statement that breaks it, one that keeps it), and the two defects
 found by reading the guide are kept here verbatim, so that the proof outlives their fix.
 """
@@ -10,16 +10,14 @@ found by reading the guide are kept here verbatim, so that the proof outlives th
 from __future__ import annotations
 
 import re
-import warnings
 
 import pytest
 
 from .redshift_rules import (
-    PROVISIONED,
     RULES,
     Rule,
     Schema,
-    kind_of,
+    kinds_of,
     rule_named,
     snapshot_folders,
     statements_of,
@@ -46,7 +44,7 @@ def test_there_are_snapshots_of_what_the_redshift_target_sends():
         pytest.param(rule, folder, id=f"{folder.name}-{_id(rule.name)}")
         for folder in FOLDERS
         for rule in RULES
-        if rule.applies_to(kind_of(folder))
+        if any(rule.applies_to(kind) for kind in kinds_of(folder))
     ],
 )
 def test_every_statement_sent_keeps_the_rule(rule: Rule, folder):
@@ -55,33 +53,6 @@ def test_every_statement_sent_keeps_the_rule(rule: Rule, folder):
         f"{len(broken)} statement(s) of snapshots/{folder.name}/ break the rule "
         f"{rule.name!r}:\n  {rule.quote}\n  ({rule.doc_url})\n\n" + "\n".join(broken)
     )
-
-
-class ServerlessWarning(UserWarning):
-    """A provisioned cluster's statement that Redshift Serverless would refuse."""
-
-
-SERVERLESS_SYSTEM_VIEWS = rule_named(
-    "no STL, STV, SVCS, SVL or provisioned-only SVV system view on Serverless"
-)
-
-
-@pytest.mark.parametrize(
-    "folder", [f for f in FOLDERS if kind_of(f) == PROVISIONED], ids=lambda f: f.name
-)
-def test_system_views_that_serverless_cannot_query_are_reported_where_a_cluster_reads_them(
-    folder,
-):
-    """Not a failure on a provisioned cluster, which has them: a warning, naming each use."""
-    uses = [str(v) for v in violations_in(folder, [SERVERLESS_SYSTEM_VIEWS])]
-    if uses:
-        warnings.warn(
-            ServerlessWarning(
-                f"snapshots/{folder.name}/ reads system views Redshift Serverless can't query "
-                f"({SERVERLESS_SYSTEM_VIEWS.doc_url}):\n" + "\n".join(uses)
-            ),
-            stacklevel=1,
-        )
 
 
 def test_each_rule_names_the_page_of_amazons_redshift_documentation_that_states_it():

@@ -192,6 +192,41 @@ def test_an_artist_with_name_variants_gets_its_most_common_name(warehouse, raw_f
     ]
 
 
+# Redshift: "Trailing spaces in VARCHAR and CHAR values are treated as semantically
+# insignificant when values are compared" (r_Character_types.html). The warehouse drops them
+# from every text it reads from staging, so PostgreSQL gives Redshift's answers.
+
+
+def test_a_title_with_a_trailing_blank_matches_the_play_without_it(warehouse, raw_files):
+    songs = [song(song_id="SOBLANK", title="Intro ", artist_name="The xx ")]
+    events = [event(song="Intro", artist="The xx", length=200.5)]
+    build(warehouse, raw_files, events, songs)
+    assert rows(warehouse, "SELECT song_id FROM songplays") == [("SOBLANK",)]
+    assert rows(warehouse, "SELECT title FROM songs") == [("Intro",)]
+
+
+def test_names_that_differ_by_trailing_blanks_are_one_name(warehouse, raw_files):
+    songs = [
+        song(song_id="SO1", artist_id="ARB", artist_name="Beta "),
+        song(song_id="SO2", artist_id="ARB", artist_name="Beta"),
+        song(song_id="SO3", artist_id="ARB", artist_name="Abba"),
+    ]
+    build(warehouse, raw_files, [event()], songs)
+    # "Beta" is on two songs once blanks don't count; were "Beta " another name, "Abba" would
+    # win a three-way tie of one song each (same length, then A-Z).
+    assert rows(warehouse, "SELECT artist_id, name FROM artists") == [("ARB", "Beta")]
+
+
+def test_ids_that_differ_by_trailing_blanks_are_one_key(warehouse, raw_files):
+    songs = [
+        song(song_id="SODUP", artist_id="ARD", title="One"),
+        song(song_id="SODUP ", artist_id="ARD ", title="One"),
+    ]
+    build(warehouse, raw_files, [event()], songs)
+    assert rows(warehouse, "SELECT song_id, artist_id FROM songs") == [("SODUP", "ARD")]
+    assert rows(warehouse, "SELECT artist_id FROM artists") == [("ARD",)]
+
+
 def test_name_ties_go_to_the_shortest_then_alphabetically_first(warehouse, raw_files):
     songs = [
         song(song_id="SO1", artist_id="ART", artist_name="Beta feat. X"),

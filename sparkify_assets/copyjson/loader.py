@@ -24,8 +24,9 @@ def load_fails(rejected: int, maxerror: int) -> bool:
     """Redshift's MAXERROR rule, for both targets: "If the load returns the error_count number
     of errors or greater, the load fails. If the load returns fewer errors, it continues"
     (https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-data-load.html#copy-maxerror).
-    So MAXERROR N tolerates N - 1 rejected records; the default 0, like 1, tolerates none (read
-    literally, "0 errors or greater" would fail every load, which the default can't mean).
+    So MAXERROR N tolerates N - 1 rejected records, and "Set this value to 0 or 1 if you want
+    the load to fail as soon as the first error occurs" (same page): 0, the default, and 1 both
+    tolerate none.
     `sparkify redshift preflight` checks this boundary on the user's own cluster.
     """
     return rejected > 0 and rejected >= maxerror
