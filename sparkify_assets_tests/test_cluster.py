@@ -27,6 +27,7 @@ from sparkify_assets.cluster import (
     ClusterError,
     ClusterSpec,
     ClusterSpecError,
+    ServerlessSpec,
     cluster_down,
     cluster_status,
     cluster_up,
@@ -85,7 +86,11 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.Session]:
 
 
 def up(
-    session: boto3.Session, config: Path, *, spec: ClusterSpec = SPEC, **overrides: Any
+    session: boto3.Session,
+    config: Path,
+    *,
+    spec: ClusterSpec | ServerlessSpec = SPEC,
+    **overrides: Any,
 ) -> list[str]:
     """cluster_up as the tests use it; the lines it reported."""
     lines: list[str] = []
@@ -101,9 +106,12 @@ def up(
     return lines
 
 
-def down(session: boto3.Session, **overrides: Any) -> list[str]:
+def down(
+    session: boto3.Session, *, spec: ClusterSpec | ServerlessSpec = SPEC, **overrides: Any
+) -> list[str]:
+    """cluster_down as the tests use it; the lines it reported."""
     lines: list[str] = []
-    cluster_down(SPEC, session=session, report=lines.append, poll_seconds=0, **overrides)
+    cluster_down(spec, session=session, report=lines.append, poll_seconds=0, **overrides)
     return lines
 
 

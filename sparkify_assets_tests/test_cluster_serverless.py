@@ -23,9 +23,7 @@ from sparkify_assets.cluster import (
     ClusterError,
     ClusterSpecError,
     ServerlessSpec,
-    cluster_down,
     cluster_status,
-    cluster_up,
     hourly_cost,
 )
 from sparkify_assets.dwh_config import read_dwh_cfg
@@ -42,6 +40,8 @@ from .test_cluster import (  # noqa: F401 (aws: the moto fixture this module bui
     role_policies,
     roles,
 )
+from .test_cluster import down as down_as_tested
+from .test_cluster import up as up_as_tested
 
 SPEC = ServerlessSpec()
 ROLE_ARN = "arn:aws:iam::123456789012:role/sparkify-redshift-s3-read"  # in moto's account
@@ -181,24 +181,11 @@ def session(serverless: Serverless, request: pytest.FixtureRequest) -> boto3.Ses
 
 
 def up(session: boto3.Session, config: Path, **overrides: Any) -> list[str]:
-    """cluster_up of SPEC as the tests use it; the lines it reported."""
-    lines: list[str] = []
-    arguments: dict[str, Any] = {
-        "password": PASSWORD,
-        "allow_cidr": CIDR,
-        "config_path": config,
-        "session": session,
-        "report": lines.append,
-        "poll_seconds": 0,
-    }
-    cluster_up(SPEC, **{**arguments, **overrides})
-    return lines
+    return up_as_tested(session, config, spec=SPEC, **overrides)
 
 
 def down(session: boto3.Session, **overrides: Any) -> list[str]:
-    lines: list[str] = []
-    cluster_down(SPEC, session=session, report=lines.append, poll_seconds=0, **overrides)
-    return lines
+    return down_as_tested(session, spec=SPEC, **overrides)
 
 
 def default_subnets(session: boto3.Session) -> list[dict[str, Any]]:

@@ -309,6 +309,36 @@ def test_chosen_files_are_copied_through_a_manifest_written_to_s3(recorder, monk
     )
 
 
+@mock_aws
+def test_a_manifest_bucket_outside_the_copys_region_is_refused_before_anything_is_written(
+    recorder, monkeypatch
+):
+    # "If the REGION parameter is specified, all resources, including a manifest file or
+    # multiple Amazon S3 buckets, must be located in the specified Region."
+    # (https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-data-source-s3.html)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    s3 = boto3.client("s3", region_name="eu-west-1")
+    s3.create_bucket(
+        Bucket="work-in-ireland", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    warehouse = build_definitions(
+        Settings.from_env({**os.environ, "SPARKIFY_MANIFEST_LOCATION": "s3://work-in-ireland/m"})
+    ).resources["warehouse"]
+    with pytest.raises(
+        SourceError, match="is a bucket in eu-west-1, but the COPY reads with REGION 'us-west-2'"
+    ):
+        warehouse.process_config_and_initialize().load_staging(
+            EVENTS,
+            RawSourceResource(location="s3://udacity-dend"),
+            files=["log_data/2018/11/2018-11-01-events.json"],
+        )
+    assert "Contents" not in s3.list_objects_v2(Bucket="work-in-ireland")
+    assert not any(
+        t.lstrip().startswith("COPY") for t in map(_without_comments, recorder.statements())
+    )
+
+
 def test_chosen_files_on_redshift_without_a_manifest_location_are_a_clear_error(recorder):
     warehouse = build_definitions(Settings.from_env(os.environ)).resources["warehouse"]
     with pytest.raises(SourceError, match="SPARKIFY_MANIFEST_LOCATION"):

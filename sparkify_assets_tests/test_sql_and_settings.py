@@ -32,6 +32,7 @@ KNOWN_PLACEHOLDERS = {
     "incoming",
     "loaded",
     "index",
+    "function",
 }
 SQL_FILES = sorted(SQL_DIR.rglob("*.sql"))
 
