@@ -18,7 +18,7 @@ import pytest
 
 from sparkify_assets import generate as generate_module
 from sparkify_assets import generate as generator
-from sparkify_assets.cli import _ProgressLine
+from sparkify_assets.cli.pipeline import ProgressLine
 from sparkify_assets.generate import (
     GroundTruth,
     Progress,
@@ -500,7 +500,7 @@ def test_the_command_sizes_a_dataset_by_events(tmp_path: Path) -> None:
 def test_progress_shows_every_couple_of_seconds_with_rate_and_time_left(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    show = _ProgressLine(songs=1000, days=10)
+    show = ProgressLine(songs=1000, days=10)
     show(Progress(song_files=100, log_files=1, events=500, elapsed=1.0, done=0.1))
     assert capsys.readouterr().err == ""  # a small dataset is done before the first line
     show(Progress(song_files=500, log_files=5, events=20_000, elapsed=2.5, done=0.5))

@@ -74,6 +74,7 @@ def aws(monkeypatch) -> Iterator[Aws]:
             return clients[service]
 
     monkeypatch.setattr(redshift_signin.boto3, "Session", StubbedSession)
+    monkeypatch.setattr(redshift_signin, "_credentials", {})  # none kept from another test
     for stubber in aws.stubbers.values():
         stubber.activate()
     yield aws
@@ -81,14 +82,16 @@ def aws(monkeypatch) -> Iterator[Aws]:
         stubber.deactivate()
 
 
-def provisioned_credentials(aws: Aws, times: int) -> None:
+def provisioned_credentials(
+    aws: Aws, times: int, valid_for: timedelta = timedelta(hours=1), password: str = ""
+) -> None:
     aws.answer(
         "redshift",
         "get_cluster_credentials_with_iam",
         {
             "DbUser": "IAM:analyst",
-            "DbPassword": TEMPORARY_PASSWORD,
-            "Expiration": datetime.now(UTC) + timedelta(hours=1),
+            "DbPassword": password or TEMPORARY_PASSWORD,
+            "Expiration": datetime.now(UTC) + valid_for,
         },
         {"ClusterIdentifier": "sparkify", "DbName": "sparkify", "DurationSeconds": 3600},
         times,
@@ -129,11 +132,12 @@ def test_an_unknown_kind_is_refused_naming_the_variable():
 def test_without_a_password_every_connection_signs_in_with_temporary_iam_credentials(
     iam_env, recorder: Recorder, aws: Aws
 ):
-    provisioned_credentials(aws, times=60)
+    provisioned_credentials(aws, times=1)
     result = run()
     assert result.success
     assert len(recorder.connect_kwargs) > 10
-    assert aws.calls == [("redshift", "us-west-2")] * len(recorder.connect_kwargs)
+    # asked of AWS once: the process reuses them while they are valid
+    assert aws.calls == [("redshift", "us-west-2")]
     assert all(
         (kwargs["user"], kwargs["password"]) == ("IAM:analyst", TEMPORARY_PASSWORD)
         for kwargs in recorder.connect_kwargs
@@ -159,7 +163,7 @@ def test_serverless_signs_in_to_its_workgroup_and_sends_the_statements_of_the_sn
             "nextRefreshTime": datetime.now(UTC) + timedelta(minutes=50),
         },
         {"workgroupName": "sparkify", "dbName": "sparkify", "durationSeconds": 3600},
-        times=80,
+        times=1,
     )
     assert run().success
     assert run("reset_warehouse").success
@@ -169,6 +173,18 @@ def test_serverless_signs_in_to_its_workgroup_and_sends_the_statements_of_the_sn
     # One SQL for both kinds: Serverless sends, step by step, what the snapshots hold.
     for step in [step for step in recorder.steps() if step]:
         assert render(recorder, step) == (SNAPSHOTS / f"{step}.sql").read_text(), step
+
+
+def test_credentials_about_to_expire_are_not_used_for_a_new_connection(
+    iam_env, recorder: Recorder, aws: Aws
+):
+    provisioned_credentials(aws, times=1, valid_for=timedelta(minutes=5), password="Old-Pw-1")
+    provisioned_credentials(aws, times=1)
+    assert run("reset_warehouse").success
+    assert run("reset_warehouse").success
+    assert len(aws.calls) == 2
+    passwords = [kwargs["password"] for kwargs in recorder.connect_kwargs]
+    assert passwords[0] == "Old-Pw-1" and set(passwords[1:]) == {TEMPORARY_PASSWORD}
 
 
 def test_a_refused_sign_in_fails_the_step_saying_why_and_no_secret(

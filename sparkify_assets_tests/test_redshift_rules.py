@@ -1,6 +1,6 @@
 """Every statement the Redshift target sends keeps Amazon's documented rules for Redshift.
 
-The rules are in redshift_rules.py, each with the address of the page that states it; they run
+The rules are in redshift_rules/, each with the address of the page that states it; they run
 over every folder of snapshots (snapshots/*/: `redshift/` is what both kinds of Redshift send,
 so the rules of both apply to it). Each rule is also shown
 to find what it is about (a statement that breaks it, one that keeps it), and the two defects

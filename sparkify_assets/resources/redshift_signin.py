@@ -14,14 +14,18 @@ has (AWS_PROFILE, environment, instance role), so that no long-lived password ex
   (https://docs.aws.amazon.com/redshift/latest/APIReference/API_GetClusterCredentialsWithIAM.html);
 - Serverless: GetCredentials of the workgroup, likewise
   (https://docs.aws.amazon.com/redshift-serverless/latest/APIReference/API_GetCredentials.html).
-Either returns a user and a password valid for DurationSeconds (900 to 3600 s); one is fetched
-for every connection, and neither is ever logged or kept.
+Either returns a user and a password valid for DurationSeconds (900 to 3600 s). A process
+reuses them for its connections until they are within REFRESH_BEFORE of expiring (a run opens
+dozens of connections; asking AWS for each would be slow and may be throttled). They are kept
+in memory only, and never logged.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
@@ -29,6 +33,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 from ..targets import RedshiftKind
 
 CREDENTIAL_SECONDS = 3600  # the longest both APIs allow: a load may run for most of an hour
+REFRESH_BEFORE = timedelta(minutes=10)  # a connection never starts on credentials this close to
+# expiring (a password need only be valid when the connection signs in)
+_credentials: dict[tuple[str, str, str, str], tuple[str, str, datetime]] = {}
+_credentials_lock = threading.Lock()
 _ENDPOINT = re.compile(
     r"(?P<name>[a-z][a-z0-9-]*)\.[a-z0-9]+\.(?P<region>[a-z]{2}(-[a-z]+)+-\d)\."
     r"(?P<service>redshift|redshift-serverless)\.amazonaws\.com(\.cn)?"
@@ -63,20 +71,33 @@ def read_endpoint(host: str) -> Endpoint | None:
 
 
 def temporary_credentials(
-    kind: RedshiftKind, name: str, database: str, region: str, session: boto3.Session | None = None
+    kind: RedshiftKind, name: str, database: str, region: str
 ) -> tuple[str, str]:
-    """(user, password) for `database`, from the caller's IAM identity."""
-    session = session or boto3.Session(region_name=region)
+    """(user, password) for `database`, from the caller's IAM identity: this process's, while
+    they are valid long enough, else new ones from AWS."""
+    key = (str(kind), name, database, region)
+    with _credentials_lock:
+        user, password, expires = _credentials.get(key, ("", "", datetime.min.replace(tzinfo=UTC)))
+        if expires - datetime.now(UTC) <= REFRESH_BEFORE:
+            user, password, expires = _ask_aws(kind, name, database, region)
+            _credentials[key] = (user, password, expires)
+        return user, password
+
+
+def _ask_aws(
+    kind: RedshiftKind, name: str, database: str, region: str
+) -> tuple[str, str, datetime]:
+    session = boto3.Session(region_name=region)
     try:
         if kind is RedshiftKind.SERVERLESS:
             answer = session.client("redshift-serverless", region_name=region).get_credentials(
                 workgroupName=name, dbName=database, durationSeconds=CREDENTIAL_SECONDS
             )
-            return answer["dbUser"], answer["dbPassword"]
+            return answer["dbUser"], answer["dbPassword"], answer["expiration"]
         answer = session.client("redshift", region_name=region).get_cluster_credentials_with_iam(
             ClusterIdentifier=name, DbName=database, DurationSeconds=CREDENTIAL_SECONDS
         )
-        return answer["DbUser"], answer["DbPassword"]
+        return answer["DbUser"], answer["DbPassword"], answer["Expiration"]
     except ClientError as error:  # AWS's message names the call and the reason, no secret
         code = error.response.get("Error", {}).get("Code", "")
         raise SignInFailed(
