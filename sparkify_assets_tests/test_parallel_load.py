@@ -4,7 +4,11 @@ that cannot do its job fails the load with a clear reason instead of shortening 
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import signal
+import time
 from pathlib import Path
 
 import orjson
@@ -18,7 +22,7 @@ from sparkify_assets.copyjson import (
     load_json_files,
     parallel,
 )
-from sparkify_assets.copyjson.batches import BATCH_ROWS, RowEncoder
+from sparkify_assets.copyjson.batches import BATCH_ROWS, Batch, LoadError, RowEncoder
 from sparkify_assets.copyjson.convert import (
     Column,
     ConversionError,
@@ -33,6 +37,7 @@ from sparkify_assets.tables import STAGING_TABLES
 from .rawdata import event, log_files, song
 
 EVENTS, SONGS = STAGING_TABLES
+TS = 1541030400796  # 2018-11-01 00:00:00.796 UTC
 COLUMNS = [
     Column("name", "character varying", 8),
     Column("count", "smallint"),
@@ -194,3 +199,78 @@ def test_a_worker_that_dies_fails_the_load_with_the_reason_instead_of_shortening
     monkeypatch.setattr(parallel, "WORKER_MODULE", "sparkify_assets.no_such_worker")
     with pytest.raises(WorkerFailed, match=r"ended \(exit code 1\) before finishing its files"):
         _load(warehouse, root, files, LocalFiles(root, workers=2))
+
+
+class _ShortWrites(io.RawIOBase):
+    """A raw stream that takes at most a few bytes a write, as an unbuffered pipe may."""
+
+    def __init__(self) -> None:
+        self.taken = bytearray()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:  # type: ignore[override]
+        piece = bytes(data[:7])
+        self.taken += piece
+        return len(piece)
+
+
+def test_a_frame_is_written_whole_even_when_each_write_takes_only_part_of_it():
+    batch = Batch(
+        b"row\t1\n" * 50, 50, 51, [LoadError("f.json", 3, "", "", "{", "", 1216, "bad")], 1
+    )
+    out = _ShortWrites()
+    parallel._write_frame(out, parallel._BATCH, batch)
+    kind, read_back = parallel._read_frame(io.BytesIO(bytes(out.taken)), None)  # type: ignore[arg-type]
+    assert (kind, read_back) == (parallel._BATCH, batch)
+
+
+def test_a_load_survives_its_workers_being_stopped_and_continued_with_unbuffered_output(
+    tmp_path, monkeypatch
+):
+    """Job control or a profiler stops and continues processes; with PYTHONUNBUFFERED=1 that
+    once tore the workers' frames apart and killed the load."""
+    monkeypatch.setenv("PYTHONUNBUFFERED", "1")
+    per_day = 20_000
+    days = [
+        (
+            f"2018-11-{day:02d}",
+            [event(ts=1541030400796 + day * 86_400_000 + i) for i in range(20_000)],
+        )
+        for day in range(1, 9)
+    ]
+    for key, content in log_files(*days).items():
+        (tmp_path / key).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / key).write_text(content)
+    files = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*-events.json"))
+    columns = [Column("ts", "bigint"), Column("page", "character varying", 64)]
+    batches = parallel_batches(files, LocalFiles(tmp_path, 2), JsonFormat(), columns)
+    me = os.getpid()
+    rows = 0
+    for batch in batches:
+        rows += batch.rows
+        time.sleep(0.02)  # the workers fill their pipes and wait in the middle of a write
+        for worker in _workers_of(me):
+            os.kill(worker, signal.SIGSTOP)
+            os.kill(worker, signal.SIGCONT)
+    assert rows == 8 * per_day
+
+
+def _workers_of(parent: int) -> list[int]:
+    """The COPY conversion workers this process started (from /proc)."""
+    workers = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue  # gone meanwhile
+        if (
+            int(stat.rsplit(")", 1)[1].split()[1]) == parent
+            and parallel.WORKER_MODULE.encode() in command
+        ):
+            workers.append(int(entry.name))
+    return workers

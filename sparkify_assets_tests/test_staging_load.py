@@ -252,7 +252,7 @@ def test_two_loads_of_one_table_at_once_never_double_it(
 
 
 def test_a_password_in_the_warehouse_url_never_appears_in_a_connection_error(warehouse):
-    from sparkify_assets.resources.warehouse import WarehouseUnreachable
+    from sparkify_assets.resources.connect import WarehouseUnreachable
 
     secret = "Tops3cr%t"
     unreachable = warehouse.model_copy(
@@ -273,7 +273,7 @@ def test_a_password_in_the_warehouse_url_never_appears_in_a_connection_error(war
     ],
 )
 def test_no_part_of_an_unescaped_password_appears_in_a_connection_error(warehouse, url: str):
-    from sparkify_assets.resources.warehouse import WarehouseUnreachable
+    from sparkify_assets.resources.connect import WarehouseUnreachable
 
     unreachable = warehouse.model_copy(update={"warehouse_url": url})
     with pytest.raises(WarehouseUnreachable) as failure, unreachable.session():

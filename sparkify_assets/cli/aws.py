@@ -27,8 +27,8 @@ def redshift_preflight(settings: Settings) -> int:
     import psycopg2
 
     from ..preflight import exit_code, first_line, preflight
+    from ..resources.connect import WarehouseUnreachable
     from ..resources.from_settings import source_resource, warehouse_resource
-    from ..resources.warehouse import WarehouseUnreachable
 
     if settings.redshift is None:
         print(

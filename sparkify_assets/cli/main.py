@@ -92,9 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     started = time.monotonic()
     try:
+        from ..resources.connect import WarehouseUnreachable
         from ..resources.embedded import EmbeddedPostgresError
         from ..resources.source import SourceError
-        from ..resources.warehouse import WarehouseUnreachable
 
         try:
             if args.command == "run":

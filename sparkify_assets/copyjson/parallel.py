@@ -260,9 +260,14 @@ def _worker_died(process: subprocess.Popen[bytes]) -> WorkerFailed:
 
 
 def _write_frame(out: IO[bytes], kind: bytes, batch: Batch) -> None:
+    """One frame, whole. With PYTHONUNBUFFERED=1 (common in container images) the worker's
+    stdout is a raw file, whose write() may take only part of a large frame, as when a signal
+    (job control, a profiler) interrupts it: what is left is written until none is."""
     errors = orjson.dumps([dataclasses.astuple(error) for error in batch.errors])
     counts = (batch.rows, batch.records, batch.files_done, len(batch.data), len(errors))
-    out.write(_HEADER.pack(kind, *counts) + batch.data + errors)
+    frame = memoryview(_HEADER.pack(kind, *counts) + batch.data + errors)
+    while frame:
+        frame = frame[out.write(frame) or 0 :]
 
 
 def work(stdin: IO[bytes], stdout: IO[bytes]) -> None:

@@ -4,34 +4,39 @@ It is dagster-aws's `RedshiftClientResource` (same connection settings, same psy
 plus what a pipeline needs on top: one transaction per asset, the schema that holds every table,
 staging loads with a record of rejected rows, and atomic table rebuilds.
 
-Where it connects: with `target="redshift"`, the Redshift cluster in the RedshiftClientResource
-fields (`host`, `port`, `user`, `password`, `database`, given as EnvVar REDSHIFT_*). With
-`target="local"`, `warehouse_url` (SPARKIFY_WAREHOUSE_URL, any PostgreSQL ≥ 15), else the embedded
-PostgreSQL in `home` (SPARKIFY_HOME), started on demand.
+Where it connects (connect.py): with `target="redshift"`, the Redshift cluster or workgroup in
+the RedshiftClientResource fields (`host`, `port`, `user`, `password`, `database`, given as
+EnvVar REDSHIFT_*), or signed in with IAM when there is no password. With `target="local"`,
+`warehouse_url` (SPARKIFY_WAREHOUSE_URL, any PostgreSQL ≥ 15), else the embedded PostgreSQL in
+`home` (SPARKIFY_HOME), started on demand.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import psycopg2
 from dagster_aws.redshift import RedshiftClientResource
 from pydantic import Field
 
 from ..copyjson import LoadError, load_fails
 from ..partitions import ALL_DAYS, Days
-from ..sql import quote_identifier, statement
+from ..sql import quote_identifier
 from ..tables import ALL_TABLES, ASSET_TABLES, BuiltTable, StagingTable
 from ..targets import RedshiftKind, Target
 from .conflicts import retry_conflicts
-from .embedded import embedded_postgres_dsn
-from .redshift_signin import SignInFailed, temporary_credentials
+from .connect import (
+    IamSignIn,
+    WarehouseUnreachable,
+    connect_embedded,
+    connect_redshift,
+    connect_url,
+)
 from .session import Session, TableState
 from .source import RawSourceResource
 from .staging_copy import (
@@ -46,26 +51,6 @@ from .staging_copy import (
 
 FIRST_ERRORS_SHOWN = 5
 FIRST_ERRORS_KEPT = 20
-CONNECT_TIMEOUT = 15  # seconds
-# What libpq says, lower-cased, and the kind of failure it is: the one line a user reads.
-_CONNECT_FAILURES = (
-    ("connection refused", "connection refused (is the server running and listening there?)"),
-    ("timeout expired", "timed out"),
-    ("timed out", "timed out"),
-    ("password authentication failed", "authentication failed (user or password)"),
-    ("no password supplied", "authentication failed (no password given)"),
-    ("authentication failed", "authentication failed"),
-    ("no pg_hba.conf entry", "refused by the server's pg_hba.conf (this host, user, database)"),
-    ("does not exist", "the database (or user) does not exist"),
-    ("could not translate host name", "unknown host name"),
-    ("name or service not known", "unknown host name"),
-    ("no route to host", "no route to the host"),
-    ("network is unreachable", "network unreachable"),
-)
-
-
-class WarehouseUnreachable(RuntimeError):
-    """The configured warehouse refused or could not take a connection."""
 
 
 class MissingUpstream(RuntimeError):
@@ -144,44 +129,19 @@ class WarehouseResource(RedshiftClientResource):
 
     def _connect(self) -> Any:
         if self.warehouse_target is Target.REDSHIFT:
-            # dagster-aws's conn_args carry its own connect_timeout (5 s by default)
-            arguments = {**self.get_client().conn_args, "application_name": "sparkify"}
+            sign_in = None
             if self.iam_sign_in_name:
-                try:
-                    arguments["user"], arguments["password"] = temporary_credentials(
-                        RedshiftKind(self.redshift_kind),
-                        self.iam_sign_in_name,
-                        self.database or "dev",
-                        self.aws_region,
-                    )
-                except SignInFailed as error:
-                    raise WarehouseUnreachable(str(error)) from None
-            return self._connect_with_secret(
-                lambda: psycopg2.connect(**arguments),
-                f"Redshift at {self.host}:{self.port} (REDSHIFT_HOST, REDSHIFT_PORT)",
-            )
+                sign_in = IamSignIn(
+                    RedshiftKind(self.redshift_kind),
+                    self.iam_sign_in_name,
+                    self.database or "",
+                    self.aws_region,
+                )
+            # dagster-aws's conn_args carry its own connect_timeout (5 s by default)
+            return connect_redshift(self.get_client().conn_args, sign_in)
         if self.warehouse_url:
-            url, parts = self.warehouse_url, _dsn_parts(self.warehouse_url)
-            # A connect timeout, unless the URL sets its own (`?connect_timeout=N`).
-            timeout = {} if "connect_timeout" in parts else {"connect_timeout": CONNECT_TIMEOUT}
-            connection = self._connect_with_secret(
-                lambda: psycopg2.connect(url, application_name="sparkify", **timeout),
-                f"the PostgreSQL at {_address_of(parts)} (SPARKIFY_WAREHOUSE_URL)",
-            )
-        else:
-            dsn = embedded_postgres_dsn(Path(self.home))
-            connection = psycopg2.connect(dsn, application_name="sparkify")
-        _check_client_alive(connection)
-        return connection
-
-    @staticmethod
-    def _connect_with_secret(connect: Callable[[], Any], where: str) -> Any:
-        try:
-            return connect()
-        except psycopg2.Error as error:
-            # libpq may quote the parts of a DSN it can't parse, password included: say only
-            # what kind of failure it was, never the driver's text.
-            raise WarehouseUnreachable(f"cannot connect to {where}: {_why(error)}") from None
+            return connect_url(self.warehouse_url)
+        return connect_embedded(Path(self.home))
 
     @contextmanager
     def connection(self) -> Iterator[Any]:
@@ -356,54 +316,6 @@ class WarehouseResource(RedshiftClientResource):
             return session.fetch_all(
                 "common/last_rows", {"limit": limit}, table=table.name, key=table.key
             )
-
-
-def _check_client_alive(connection: Any) -> None:
-    """Have PostgreSQL (14 and later) check every second that the client is still there: a run
-    killed mid-statement would otherwise keep its locks until that statement ended. A server
-    that refuses the setting (one behind a pooler, say) simply goes without."""
-    if connection.server_version < 140000:
-        return
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(statement("common/check_client_alive", Target.LOCAL))
-        connection.commit()
-    except psycopg2.Error:
-        connection.rollback()
-
-
-def _dsn_parts(url: str) -> dict[str, str]:
-    """libpq's reading of a connection URL; empty when it can't read it (connecting says why)."""
-    try:
-        return psycopg2.extensions.parse_dsn(url)
-    except psycopg2.ProgrammingError:
-        return {}
-
-
-def _address_of(parts: dict[str, str]) -> str:
-    """host:port/database of a connection URL's parts, never its user or password. A URL whose
-    password holds an unescaped `@`, `/` or `:` parses into odd parts that may carry some of
-    it: then nothing of the URL is shown."""
-    if not parts:
-        return "an address that is not a valid postgresql:// URL"
-    host, port = parts.get("host", "localhost"), parts.get("port", "5432")
-    database = parts.get("dbname", "")
-    socket = host.startswith("/")  # a Unix socket's directory
-    if (
-        not port.isdigit()
-        or set(database) & set("@:/ ")
-        or set(host) & set("@: " if socket else "@:/ ")
-    ):
-        return "an address not shown (the URL may hold a password written unescaped)"
-    return f"the socket in {host}/{database}" if socket else f"{host}:{port}/{database}"
-
-
-def _why(error: psycopg2.Error) -> str:
-    text = str(error).lower()
-    for phrase, kind in _CONNECT_FAILURES:
-        if phrase in text:
-            return kind
-    return f"{type(error).__name__} (check the host, port, user, password and database)"
 
 
 def _quiet(message: str) -> None:
