@@ -18,6 +18,7 @@ from dagster import (
 )
 
 from .assets.metadata import days_of_run
+from .catalogue import columns_of
 from .partitions import Days
 from .resources.session import Session
 from .resources.warehouse import WarehouseResource
@@ -38,6 +39,7 @@ def _key_check(table: BuiltTable) -> AssetChecksDefinition:
     # An empty star table means a broken load; an empty analytics table can be a true answer
     # (no play matched a song: top_songs has no rows, and song_match_share warns of it).
     must_have_rows = isinstance(table, StarTable)
+    form = _key_form(table)
 
     @asset_check(
         asset=table.name,
@@ -48,7 +50,6 @@ def _key_check(table: BuiltTable) -> AssetChecksDefinition:
     )
     def check(warehouse: WarehouseResource) -> AssetCheckResult:
         with warehouse.session() as session:
-            form = _key_form(session, table)
             profile = session.fetch_one(
                 f"checks/key_profile{form}", table=table.name, key=table.key
             )
@@ -74,11 +75,12 @@ def _key_check(table: BuiltTable) -> AssetChecksDefinition:
     return check
 
 
-def _key_form(session: Session, table: BuiltTable) -> str:
-    """Which form of the key checks' SQL fits the key's type: a BOOLEAN can't become text on
-    Redshift, so it has statements of its own (sql/checks/*.boolean.sql)."""
-    key_type = next(c.data_type for c in session.columns(table.name) if c.name == table.key)
-    return ".boolean" if key_type == "boolean" else ""
+def _key_form(table: BuiltTable) -> str:
+    """Which form of the key checks' SQL fits the key's type, as the table's DDL declares it: a
+    BOOLEAN can't become text on Redshift, so it has statements of its own
+    (sql/checks/*.boolean.sql)."""
+    key_type = next(c.data_type for c in columns_of(table) if c.name == table.key)
+    return ".boolean" if key_type == "BOOLEAN" else ""
 
 
 def _plays_add_up_check(table: AnalyticsTable, column: str) -> AssetChecksDefinition:

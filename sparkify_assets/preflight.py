@@ -24,6 +24,7 @@ from urllib.parse import urlparse
 import psycopg2
 from botocore.exceptions import BotoCoreError, ClientError
 
+from .resources.connect import first_line
 from .resources.source import RawSourceResource, SourceError
 from .resources.warehouse import WarehouseResource
 from .sql import statement
@@ -145,11 +146,6 @@ class Cluster:
         if failure is None:
             return f"the COPY of {REJECTED} bad records at MAXERROR 0 loaded"
         return None if rejected_records(failure) else f"the COPY failed before loading: {failure}"
-
-
-def first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
 
 
 def rejected_records(failure: str) -> bool:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
 
@@ -19,6 +20,7 @@ from .targets import RedshiftKind, Target
 
 REDSHIFT_MAXERROR_LIMIT = 100_000
 Number = TypeVar("Number", int, float)
+Choice = TypeVar("Choice", bound=StrEnum)
 _KIND_NAMES = {int: "whole number", float: "number"}
 
 
@@ -55,16 +57,22 @@ class RedshiftSettings:
 @dataclass(frozen=True)
 class ClusterSettings:
     """What `sparkify cluster` reads; separate, so that a bad pipeline setting can't stop a
-    cluster from being deleted."""
+    cluster from being deleted. The two S3 locations the role may read are taken as written:
+    `cluster up` checks them before it creates anything, and nothing else uses them."""
 
     region: str
     poll_seconds: float
+    s3_source: str | None  # SPARKIFY_SOURCE when it is in S3: what COPY will read
+    manifest_location: str | None  # SPARKIFY_MANIFEST_LOCATION: what COPY will read manifests from
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> ClusterSettings:
+        source = environ.get("SPARKIFY_SOURCE") or ""
         return cls(
             region=_region(environ, "SPARKIFY_REGION", "us-west-2"),
             poll_seconds=_number(environ, "SPARKIFY_CLUSTER_POLL_SECONDS", "15", float, 0, 3600),
+            s3_source=source if source.startswith("s3://") else None,
+            manifest_location=environ.get("SPARKIFY_MANIFEST_LOCATION") or None,
         )
 
 
@@ -94,12 +102,7 @@ class Settings:
             quote_identifier(schema)
         except SqlTemplateError as error:
             raise SettingsError(f"SPARKIFY_SCHEMA: {error}") from None
-        target_name = environ.get("SPARKIFY_TARGET") or Target.LOCAL
-        if target_name not in set(Target):
-            raise SettingsError(
-                f"SPARKIFY_TARGET={target_name!r} must be one of {', '.join(Target)}"
-            )
-        target = Target(target_name)
+        target = _choice(environ, "SPARKIFY_TARGET", Target) or Target.LOCAL
         warehouse_url_set = bool(environ.get("SPARKIFY_WAREHOUSE_URL"))
         embedded = target is Target.LOCAL and not warehouse_url_set
         if embedded and _UNSAFE_FOR_PG_CTL.search(str(home)):
@@ -211,16 +214,19 @@ def _redshift_settings(environ: Mapping[str, str]) -> RedshiftSettings:
 
 def _redshift_kind(environ: Mapping[str, str], endpoint: Endpoint | None) -> RedshiftKind:
     """SPARKIFY_REDSHIFT_KIND when set, else what the endpoint's name says, else provisioned."""
-    text = environ.get("SPARKIFY_REDSHIFT_KIND") or ""
-    if text and text not in set(RedshiftKind):
-        raise SettingsError(
-            f"SPARKIFY_REDSHIFT_KIND={text!r} must be one of {', '.join(RedshiftKind)}"
-        )
-    if text:
-        return RedshiftKind(text)
+    if kind := _choice(environ, "SPARKIFY_REDSHIFT_KIND", RedshiftKind):
+        return kind
     if environ.get("SPARKIFY_REDSHIFT_WORKGROUP"):
         return RedshiftKind.SERVERLESS
     return endpoint.kind if endpoint else RedshiftKind.PROVISIONED
+
+
+def _choice(environ: Mapping[str, str], name: str, choices: type[Choice]) -> Choice | None:
+    """One of an enumeration's values, or None when the variable is unset."""
+    text = environ.get(name) or ""
+    if text and text not in set(choices):
+        raise SettingsError(f"{name}={text!r} must be one of {', '.join(choices)}")
+    return choices(text) if text else None
 
 
 def _source(location: str) -> str:

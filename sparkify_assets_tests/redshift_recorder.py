@@ -10,13 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg2
-import sqlglot
 from dagster import OpExecutionContext
 from psycopg2.extensions import QuotedString, adapt
-from sqlglot import exp
 
+from sparkify_assets.catalogue import columns_of
 from sparkify_assets.tables import ALL_TABLES
-from sparkify_assets.targets import Target
 
 COMMIT = "COMMIT"
 ROLLBACK = "ROLLBACK"
@@ -195,14 +193,10 @@ class RecordingCursor:
 
 
 def _columns(table: str) -> list[tuple[Any, ...]]:
-    """The table's columns as information_schema.columns gives them, read from its CREATE
-    TABLE (the name of an incoming table's own table)."""
+    """The table's columns as information_schema.columns lists them, from its DDL (the
+    catalogue's reading of it; an incoming table has its own table's)."""
     [table_def] = [t for t in ALL_TABLES if table in (t.name, f"{t.name}_incoming")]
-    create = sqlglot.parse_one(table_def.create_statement(Target.LOCAL), read="postgres")
-    return [
-        (column.name, column.args["kind"].sql(dialect="postgres").lower(), None, "YES")
-        for column in create.find_all(exp.ColumnDef)
-    ]
+    return [(c.name, c.data_type.lower(), None, "YES") for c in columns_of(table_def)]
 
 
 def _quoted(value: Any) -> str:

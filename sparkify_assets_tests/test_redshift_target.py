@@ -279,15 +279,27 @@ def test_a_failed_connection_to_redshift_names_the_host_but_never_the_password(
     assert HOST in message and PASSWORD not in message
 
 
-@mock_aws
-def test_chosen_files_are_copied_through_a_manifest_written_to_s3(recorder, monkeypatch):
+@pytest.fixture
+def buckets(monkeypatch):
+    """moto's S3, with test credentials: `buckets(region, *names)` makes the buckets and gives
+    a client of that region."""
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-west-2")
-    s3 = boto3.client("s3", region_name="us-west-2")
-    s3.create_bucket(
-        Bucket="sparkify-work", CreateBucketConfiguration={"LocationConstraint": "us-west-2"}
-    )
+    with mock_aws():
+
+        def make(region: str, *names: str):
+            s3 = boto3.client("s3", region_name=region)
+            for name in names:
+                s3.create_bucket(
+                    Bucket=name, CreateBucketConfiguration={"LocationConstraint": region}
+                )
+            return s3
+
+        yield make
+
+
+def test_chosen_files_are_copied_through_a_manifest_written_to_s3(recorder, buckets):
+    s3 = buckets("us-west-2", "sparkify-work")
     warehouse = build_definitions(
         Settings.from_env({**os.environ, "SPARKIFY_MANIFEST_LOCATION": "s3://sparkify-work/m"})
     ).resources["warehouse"]
@@ -309,19 +321,13 @@ def test_chosen_files_are_copied_through_a_manifest_written_to_s3(recorder, monk
     )
 
 
-@mock_aws
 def test_a_manifest_bucket_outside_the_copys_region_is_refused_before_anything_is_written(
-    recorder, monkeypatch
+    recorder, buckets
 ):
     # "If the REGION parameter is specified, all resources, including a manifest file or
     # multiple Amazon S3 buckets, must be located in the specified Region."
     # (https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-data-source-s3.html)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    s3 = boto3.client("s3", region_name="eu-west-1")
-    s3.create_bucket(
-        Bucket="work-in-ireland", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
-    )
+    s3 = buckets("eu-west-1", "work-in-ireland")
     warehouse = build_definitions(
         Settings.from_env({**os.environ, "SPARKIFY_MANIFEST_LOCATION": "s3://work-in-ireland/m"})
     ).resources["warehouse"]
@@ -493,17 +499,10 @@ def test_one_day_on_redshift_copies_the_days_files_by_prefix_and_replaces_that_d
     )
 
 
-@mock_aws
 def test_a_range_of_days_on_redshift_is_one_copy_of_a_manifest_of_those_days_files(
-    recorder, monkeypatch
+    recorder, buckets
 ):
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    s3 = boto3.client("s3", region_name="us-west-2")
-    for bucket in ("udacity-dend", "sparkify-work"):
-        s3.create_bucket(
-            Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "us-west-2"}
-        )
+    s3 = buckets("us-west-2", "udacity-dend", "sparkify-work")
     for day in range(1, 6):
         s3.put_object(
             Bucket="udacity-dend", Key=f"log_data/2018/11/2018-11-0{day}-events.json", Body=b"{}"

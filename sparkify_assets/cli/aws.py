@@ -26,8 +26,8 @@ def add_redshift_commands(commands: argparse._SubParsersAction) -> None:
 def redshift_preflight(settings: Settings) -> int:
     import psycopg2
 
-    from ..preflight import exit_code, first_line, preflight
-    from ..resources.connect import WarehouseUnreachable
+    from ..preflight import exit_code, preflight
+    from ..resources.connect import WarehouseUnreachable, first_line
     from ..resources.from_settings import source_resource, warehouse_resource
 
     if settings.redshift is None:
@@ -142,17 +142,14 @@ def _cluster_action(args: argparse.Namespace, password: str) -> int:
     elif args.action == "down":
         cluster_down(spec, poll_seconds=settings.poll_seconds, final_snapshot=args.final_snapshot)
     else:
-        pipeline_source = os.environ.get("SPARKIFY_SOURCE", "")
         cluster_up(
             spec,
             password=password or None,  # None: AWS manages it, the pipeline signs in with IAM
             allow_cidr=args.allow_from,
             allow_anywhere=args.allow_anywhere,
             config_path=args.config,
-            source=args.source
-            or (pipeline_source if pipeline_source.startswith("s3://") else DEFAULT_SOURCE),
-            manifest_location=args.manifest_location
-            or os.environ.get("SPARKIFY_MANIFEST_LOCATION"),
+            source=args.source or settings.s3_source or DEFAULT_SOURCE,
+            manifest_location=args.manifest_location or settings.manifest_location,
             poll_seconds=settings.poll_seconds,
         )
     return 0

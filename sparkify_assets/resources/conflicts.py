@@ -18,6 +18,8 @@ from typing import TypeVar
 
 import psycopg2
 
+from .connect import first_line
+
 ATTEMPTS = 4
 FIRST_BACKOFF_SECONDS = 2.0  # then doubled each time, with jitter so two runs don't collide again
 _CONFLICT_SQLSTATES = frozenset({"40001", "40P01"})
@@ -50,7 +52,7 @@ def retry_conflicts(
             number += 1
             report(
                 f"the warehouse aborted the transaction for a concurrent one "
-                f"({str(error).strip().splitlines()[0]}); trying again in {pause:.1f} s "
+                f"({first_line(error)}); trying again in {pause:.1f} s "
                 f"(attempt {number} of {ATTEMPTS})"
             )
             time.sleep(pause)

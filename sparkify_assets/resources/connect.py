@@ -82,6 +82,13 @@ def connect_embedded(home: Path) -> Any:
     return connection
 
 
+def first_line(error: BaseException) -> str:
+    """A database error in one line: the driver's first, else the error's kind. Not for a
+    failure to connect, whose text may hold the password (see _connect_with_secret)."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
 def _connect_with_secret(connect: Callable[[], Any], where: str) -> Any:
     try:
         return connect()

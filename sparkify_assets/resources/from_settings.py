@@ -37,7 +37,7 @@ def warehouse_resource(settings: Settings) -> WarehouseResource:
             **common,
         )
     redshift = settings.redshift
-    # Without a password, the user and a temporary password come from AWS at each connection.
+    # Without a password, the user and a temporary password come from AWS (redshift_signin.py).
     password = (
         {}
         if redshift.iam_sign_in

@@ -25,6 +25,7 @@ from ..copyjson import (
 from ..partitions import Days, day_file, log_files_of
 from ..tables import StagingTable
 from .conflicts import is_conflict
+from .connect import first_line
 from .session import Session
 from .source import RawSourceResource, SourceError
 
@@ -192,8 +193,9 @@ class RedshiftCopy:
             if is_conflict(error):
                 raise  # another transaction's doing, not the data's: the load is tried again
             session.begin_again()
-            reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
-            return self._copy_outcome(session, session_id, origin, started, failure=reason)
+            return self._copy_outcome(
+                session, session_id, origin, started, failure=first_line(error)
+            )
         outcome = self._copy_outcome(session, session_id, origin, started, failure=None)
         request.report(
             f"Redshift COPY into {table.name}: {outcome.rows_loaded:,} rows from "

@@ -7,11 +7,6 @@ SELECT 1;
 
 SET search_path TO "public";
 
-SELECT column_name, data_type, character_maximum_length, is_nullable
-FROM information_schema.columns
-WHERE table_schema = 'public' AND table_name = 'artists'
-ORDER BY ordinal_position;
-
 -- Counted on the key's text, not the key: Redshift does not enforce PRIMARY KEY but its planner
 -- trusts it, and may answer COUNT(DISTINCT key) or GROUP BY key as if the key were unique
 -- (https://docs.aws.amazon.com/redshift/latest/dg/t_Defining_constraints.html). The text is

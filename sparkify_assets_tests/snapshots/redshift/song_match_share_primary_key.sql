@@ -7,11 +7,6 @@ SELECT 1;
 
 SET search_path TO "public";
 
-SELECT column_name, data_type, character_maximum_length, is_nullable
-FROM information_schema.columns
-WHERE table_schema = 'public' AND table_name = 'song_match_share'
-ORDER BY ordinal_position;
-
 -- key_profile.sql for a BOOLEAN key, which Redshift can't cast to a string
 -- (https://docs.aws.amazon.com/redshift/latest/dg/r_Type_conversion.html): counted on a number.
 SELECT
