@@ -40,6 +40,20 @@ class Table:
         return f"{self.layer}/{self.name}.create"
 
     @property
+    def key_column(self) -> str | None:
+        """The column of the table's primary key, if it has one of a single column."""
+        return None
+
+    @property
+    def day_index(self) -> str | None:
+        """The index a daily table's range DELETE and SELECT use; None for a table that is not
+        daily, or whose key is its day column (time): the key's own index serves, and a second
+        index on the same column would only double the cost of every insert."""
+        if self.day_column is None or self.day_column.name == self.key_column:
+            return None
+        return f"{self.name}_{self.day_column.name}_day"
+
+    @property
     def distribution_sql(self) -> str:
         """Redshift's physical design of the table (DISTKEY, SORTKEY, DISTSTYLE)."""
         return f"{self.layer}/{self.name}.distribution"
@@ -70,10 +84,22 @@ class BuiltTable(Table):
     key: str
     upstream: tuple[str, ...]
     description: str
+    # For a table refreshed row by row for the days a run covers (users): the statements that
+    # find and delete the rows its INSERT writes again, instead of deleting every row.
+    refreshed_by: tuple[str, ...] = field(default=(), kw_only=True)
 
     @property
     def insert_sql(self) -> str:
         return f"{self.layer}/{self.name}.insert"
+
+    @property
+    def built_for_days(self) -> bool:
+        """Whether a run of some days builds only what those days change."""
+        return self.day_column is not None or bool(self.refreshed_by)
+
+    @property
+    def key_column(self) -> str:
+        return self.key
 
 
 @dataclass(frozen=True)
@@ -131,7 +157,8 @@ STAR_TABLES = (  # dimensions before the fact that references them, as they are 
         key="user_id",
         upstream=("staging_events",),
         description="Dimension: one row per user, with the level of their latest event across "
-        "every day loaded.",
+        "every day loaded. A run of some days refreshes the users those days change.",
+        refreshed_by=("star/users.affected", "star/users.delete_affected"),
     ),
     StarTable(
         "artists",

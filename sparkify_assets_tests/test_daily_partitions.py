@@ -134,7 +134,71 @@ def test_an_older_day_loaded_after_a_newer_one_keeps_each_users_latest_level(
     day_by_day = settings(SPARKIFY_SOURCE=source.location)
     run_days(day_by_day, date(2018, 11, 2))
     run_days(day_by_day, date(2018, 11, 1))
-    assert contents(warehouse, "users")[0][-1] == "paid"
+    assert contents(warehouse, "users")[0][4] == "paid"  # level
+
+
+USERS = next(table for table in STAR_TABLES if table.name == "users")
+
+
+def test_users_refreshed_a_day_at_a_time_in_any_order_equal_users_built_from_every_day(
+    sample: Path, warehouse
+):
+    """A day's build of users changes only the users that day touches, yet ends where a build
+    from every staged event ends: newer days before older, and days loaded again."""
+    source = RawSourceResource(location=str(sample))
+    for offset in (2, 0, 3, 1, 3, 0, 5, 4):
+        days = Days(FIRST + timedelta(days=offset), FIRST + timedelta(days=offset))
+        warehouse.load_staging(EVENTS, source, days=days)
+        warehouse.rebuild(USERS, days)
+        refreshed = contents(warehouse, "users")
+        warehouse.rebuild(USERS)
+        assert refreshed == contents(warehouse, "users"), days
+
+
+def test_a_day_loaded_again_without_a_users_latest_event_takes_the_user_from_an_earlier_day(
+    warehouse, raw_files: RawFiles
+):
+    day1, day2 = 1541030400000, 1541116800000  # 2018-11-01 and 2018-11-02, 00:00 UTC
+    first, second = (
+        Days(date(2018, 11, 1), date(2018, 11, 1)),
+        Days(date(2018, 11, 2), date(2018, 11, 2)),
+    )
+    files = log_files(
+        ("2018-11-01", [event(userId="7", level="free", sessionId=1, ts=day1 + 5)]),
+        (
+            "2018-11-02",
+            [
+                event(userId="7", level="paid", sessionId=2, ts=day2 + 5),
+                event(userId="8", level="paid", sessionId=3, ts=day2 + 9),
+            ],
+        ),
+    )
+    source = raw_files(files)
+    for days in (first, second):
+        warehouse.load_staging(EVENTS, source, days=days)
+        warehouse.rebuild(USERS, days)
+    assert [(row[0], row[4]) for row in contents(warehouse, "users")] == [(7, "paid"), (8, "paid")]
+
+    day2_file = next(key for key in files if "2018-11-02" in key)
+    (Path(source.location) / day2_file).write_text(
+        json.dumps(event(userId="9", level="free", sessionId=4, ts=day2 + 1)) + "\n"
+    )
+    warehouse.load_staging(EVENTS, source, days=second)
+    warehouse.rebuild(USERS, second)
+    # 7's latest event is now day 1's; 8 has no event left; 9 is new
+    assert [(row[0], row[4]) for row in contents(warehouse, "users")] == [(7, "free"), (9, "free")]
+
+
+def test_a_users_table_of_an_earlier_version_is_made_anew_with_every_user(sample: Path, warehouse):
+    source = RawSourceResource(location=str(sample))
+    warehouse.load_staging(EVENTS, source)
+    warehouse.rebuild(USERS)
+    expected = contents(warehouse, "users")
+    with warehouse.session() as session:  # users as issue 14 left it: no last_event_at
+        session.cursor.execute("ALTER TABLE users DROP COLUMN last_event_at")
+        session.cursor.execute("DELETE FROM users")
+    warehouse.rebuild(USERS, Days(FIRST, FIRST))
+    assert contents(warehouse, "users") == expected
 
 
 def test_a_day_replaces_only_its_own_rows_and_sets_aside_events_of_other_days(

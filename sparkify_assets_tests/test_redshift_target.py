@@ -164,7 +164,8 @@ def test_each_asset_runs_in_one_transaction_that_locks_deletes_then_fills_and_co
         assert texts[0] == CONNECT and texts[-1] == COMMIT and texts.count(COMMIT) == 1
         assert ROLLBACK not in texts
         lock = texts.index(f'LOCK "{table}"')
-        delete = next(i for i, t in enumerate(texts) if t.startswith(f'DELETE FROM "{table}"'))
+        deletes = re.compile(rf'DELETE FROM "?{table}"?(\s|$)')
+        delete = next(i for i, t in enumerate(texts) if deletes.match(t))
         fills = re.compile(rf'(COPY|INSERT INTO) "?{table}"?[\s(]')
         fill = next(i for i, t in enumerate(texts) if fills.match(t))
         assert lock < delete < fill

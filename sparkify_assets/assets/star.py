@@ -24,14 +24,15 @@ from .metadata import (
 def _star_asset(
     table: StarTable, target: Target, days: DailyPartitionsDefinition
 ) -> AssetsDefinition:
-    daily = table.day_column is not None
 
     @asset(
         **built_asset_arguments(table, target),
         **common_arguments(days),
     )
     def build(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-        state = rebuild_or_fail(warehouse, table, days_of_run(context, days) if daily else None)
+        state = rebuild_or_fail(
+            warehouse, table, days_of_run(context, days) if table.built_for_days else None
+        )
         return MaterializeResult(metadata=table_metadata(table, state))
 
     return build

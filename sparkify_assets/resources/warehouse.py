@@ -26,8 +26,8 @@ from pydantic import Field
 
 from ..copyjson import LoadError, load_fails
 from ..partitions import ALL_DAYS, Days
-from ..sql import quote_identifier
-from ..tables import ALL_TABLES, ASSET_TABLES, BuiltTable, StagingTable
+from ..sql import quote_identifier, statement
+from ..tables import ALL_TABLES, ASSET_TABLES, BuiltTable, StagingTable, Table
 from ..targets import RedshiftKind, Target
 from .conflicts import retry_conflicts
 from .connect import (
@@ -192,10 +192,12 @@ class WarehouseResource(RedshiftClientResource):
         that a failed load leaves the table as it was and still explains itself. A load the
         warehouse aborts for a concurrent transaction is tried again (resources/conflicts.py).
         """
-        return retry_conflicts(
+        loaded = retry_conflicts(
             lambda: self._load_staging_once(table, source, report or _quiet, files, days),
             report or _quiet,
         )
+        self._reclaim_deleted_rows(table, days)
+        return loaded
 
     def _load_staging_once(
         self,
@@ -277,7 +279,27 @@ class WarehouseResource(RedshiftClientResource):
         """Replace the table's rows (of `days`, for a daily table) by its INSERT … SELECT;
         readers see old or new, never half. A rebuild the warehouse aborts for a concurrent
         transaction is tried again (resources/conflicts.py)."""
-        return retry_conflicts(lambda: self._rebuild_once(table, days))
+        state = retry_conflicts(lambda: self._rebuild_once(table, days))
+        self._reclaim_deleted_rows(table, days)
+        return state
+
+    def _reclaim_deleted_rows(self, table: Table, days: Days | None) -> None:
+        """Vacuum a daily table whose rows of some days were just replaced, on PostgreSQL.
+
+        A whole table is rewritten after a TRUNCATE (common/delete_all.sql), which leaves no
+        dead rows. Nothing is sent to Redshift, which "can automatically sort and perform a
+        VACUUM DELETE operation on tables in the background"
+        (https://docs.aws.amazon.com/redshift/latest/dg/t_Reclaiming_storage_space202.html).
+        """
+        if self.warehouse_target is not Target.LOCAL or days is None or days.everything:
+            return
+        if table.day_column is None:
+            return
+        with self.connection() as connection:
+            connection.autocommit = True  # VACUUM runs outside a transaction block
+            connection.cursor().execute(
+                statement("common/vacuum", Target.LOCAL, schema=self.schema_name, table=table.name)
+            )
 
     def _rebuild_once(self, table: BuiltTable, days: Days | None) -> TableState:
         with self.session() as session:
@@ -290,10 +312,15 @@ class WarehouseResource(RedshiftClientResource):
             session.create(table)
             if "f_repair_text" in session.sql(table.insert_sql).lower():  # SQL names ignore case
                 session.ensure_function("f_repair_text", "functions/repair_text")
-            session.clear_for_rewrite(table, days)
-            parameters = None
-            if table.day_column is not None:
-                parameters = (days or ALL_DAYS).parameters(table.day_column)
+            if session.recreate_if_changed(table):
+                days = None  # a table made anew is built for every day
+            parameters = (days or ALL_DAYS).parameters(table.day_column)
+            if table.refreshed_by:
+                session.lock_for_rewrite(table)
+                for name in table.refreshed_by:
+                    session.execute(name, parameters)
+            else:
+                session.clear_for_rewrite(table, days)
             session.execute(table.insert_sql, parameters)
             session.execute("common/analyze", table=table.name)
             return session.state_of(table, days)

@@ -23,11 +23,19 @@ CREATE TABLE IF NOT EXISTS daily_active_users (
 -- Every analytics table is a few rows: a copy on every node, so joins never move it.
 DISTSTYLE ALL;
 
+SELECT column_name, data_type, character_maximum_length, is_nullable
+FROM information_schema.columns
+WHERE table_schema = 'public' AND table_name = 'daily_active_users'
+ORDER BY ordinal_position;
+
 -- Redshift's LOCK has no modes: it takes an exclusive lock until commit, so overlapping runs
 -- wait instead of failing with a serializable isolation error; readers wait too.
 LOCK "daily_active_users";
 
--- DELETE, not TRUNCATE: TRUNCATE commits at once on Redshift, so a rebuild would not be atomic.
+-- DELETE, not TRUNCATE: "TRUNCATE commits the transaction in which it is run"
+-- (https://docs.aws.amazon.com/redshift/latest/dg/r_TRUNCATE.html), so a rebuild would not be
+-- atomic. Redshift "can automatically sort and perform a VACUUM DELETE operation on tables in
+-- the background" (https://docs.aws.amazon.com/redshift/latest/dg/t_Reclaiming_storage_space202.html).
 DELETE FROM "daily_active_users";
 
 -- Users active each day (UTC): those who played at least one song.

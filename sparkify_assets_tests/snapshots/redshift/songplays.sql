@@ -71,6 +71,11 @@ IMMUTABLE AS $$
     END
 $$ LANGUAGE sql;
 
+SELECT column_name, data_type, character_maximum_length, is_nullable
+FROM information_schema.columns
+WHERE table_schema = 'public' AND table_name = 'songplays'
+ORDER BY ordinal_position;
+
 -- Redshift's LOCK has no modes: it takes an exclusive lock until commit, so overlapping runs
 -- wait instead of failing with a serializable isolation error; readers wait too.
 LOCK "songplays";
@@ -79,7 +84,10 @@ LOCK "songplays";
 -- on its day column does this job (see <table>.distribution.redshift.sql).
 SELECT 1;
 
--- DELETE, not TRUNCATE: TRUNCATE commits at once on Redshift, so a rebuild would not be atomic.
+-- DELETE, not TRUNCATE: "TRUNCATE commits the transaction in which it is run"
+-- (https://docs.aws.amazon.com/redshift/latest/dg/r_TRUNCATE.html), so a rebuild would not be
+-- atomic. Redshift "can automatically sort and perform a VACUUM DELETE operation on tables in
+-- the background" (https://docs.aws.amazon.com/redshift/latest/dg/t_Reclaiming_storage_space202.html).
 DELETE FROM "songplays";
 
 -- One row per NextSong event with a user, of the days being built (ts from low_ms, before

@@ -25,11 +25,19 @@ CREATE TABLE IF NOT EXISTS songs (
 -- A dimension small enough to copy to every node, so joining songplays to it never moves rows.
 DISTSTYLE ALL SORTKEY (song_id);
 
+SELECT column_name, data_type, character_maximum_length, is_nullable
+FROM information_schema.columns
+WHERE table_schema = 'public' AND table_name = 'songs'
+ORDER BY ordinal_position;
+
 -- Redshift's LOCK has no modes: it takes an exclusive lock until commit, so overlapping runs
 -- wait instead of failing with a serializable isolation error; readers wait too.
 LOCK "songs";
 
--- DELETE, not TRUNCATE: TRUNCATE commits at once on Redshift, so a rebuild would not be atomic.
+-- DELETE, not TRUNCATE: "TRUNCATE commits the transaction in which it is run"
+-- (https://docs.aws.amazon.com/redshift/latest/dg/r_TRUNCATE.html), so a rebuild would not be
+-- atomic. Redshift "can automatically sort and perform a VACUUM DELETE operation on tables in
+-- the background" (https://docs.aws.amazon.com/redshift/latest/dg/t_Reclaiming_storage_space202.html).
 DELETE FROM "songs";
 
 -- One row per song_id; a year of 0 in the source means unknown. Text without its trailing

@@ -89,7 +89,10 @@ DISTSTYLE ALL;
 -- wait instead of failing with a serializable isolation error; readers wait too.
 LOCK "staging_songs";
 
--- DELETE, not TRUNCATE: TRUNCATE commits at once on Redshift, so a rebuild would not be atomic.
+-- DELETE, not TRUNCATE: "TRUNCATE commits the transaction in which it is run"
+-- (https://docs.aws.amazon.com/redshift/latest/dg/r_TRUNCATE.html), so a rebuild would not be
+-- atomic. Redshift "can automatically sort and perform a VACUUM DELETE operation on tables in
+-- the background" (https://docs.aws.amazon.com/redshift/latest/dg/t_Reclaiming_storage_space202.html).
 DELETE FROM "staging_songs";
 
 -- This session's process id, asked for on its own before the COPY: SYS_LOAD_HISTORY names the

@@ -27,19 +27,25 @@ CREATE TABLE IF NOT EXISTS time (
 -- As big as songplays and joined to it on start_time: the same distribution and sort key.
 DISTSTYLE KEY DISTKEY (start_time) SORTKEY (start_time);
 
+SELECT column_name, data_type, character_maximum_length, is_nullable
+FROM information_schema.columns
+WHERE table_schema = 'public' AND table_name = 'time'
+ORDER BY ordinal_position;
+
 -- Redshift's LOCK has no modes: it takes an exclusive lock until commit, so overlapping runs
 -- wait instead of failing with a serializable isolation error; readers wait too.
 LOCK "time";
 
--- Redshift has no indexes: instead of "time_start_time_day" on "time" ("start_time"), each daily table's SORTKEY
--- on its day column does this job (see <table>.distribution.redshift.sql).
-SELECT 1;
-
--- DELETE, not TRUNCATE: TRUNCATE commits at once on Redshift, so a rebuild would not be atomic.
+-- DELETE, not TRUNCATE: "TRUNCATE commits the transaction in which it is run"
+-- (https://docs.aws.amazon.com/redshift/latest/dg/r_TRUNCATE.html), so a rebuild would not be
+-- atomic. Redshift "can automatically sort and perform a VACUUM DELETE operation on tables in
+-- the background" (https://docs.aws.amazon.com/redshift/latest/dg/t_Reclaiming_storage_space202.html).
 DELETE FROM "time";
 
 -- One row per distinct play start of the days being built; week is the ISO week, weekday
--- 0 = Sunday.
+-- 0 = Sunday. Inserted in start_time order: on PostgreSQL each key then goes to the end of the
+-- key's index instead of a random page of it; on Redshift it is the table's sort key, and
+-- "load your data in sort key order" (https://docs.aws.amazon.com/redshift/latest/dg/c_best-practices-sort-key-order.html).
 INSERT INTO time (start_time, hour, day, week, month, year, weekday)
 SELECT
     start_time,
@@ -53,7 +59,8 @@ FROM (
     SELECT DISTINCT start_time
     FROM songplays
     WHERE start_time >= '2018-11-01T00:00:00'::timestamp AND start_time < '2018-12-01T00:00:00'::timestamp
-) AS play_starts;
+) AS play_starts
+ORDER BY start_time;
 
 -- Fresh planner statistics once a table's rows are replaced, so that the INSERTs and checks
 -- that read it next choose their joins from its real size. (Not COPY's STATUPDATE: a daily load COPYs into

@@ -16,11 +16,12 @@ WHERE table_schema = 'public' AND table_name = 'staging_events';
 SELECT 1;
 
 CREATE TABLE IF NOT EXISTS users (
-    user_id    INTEGER NOT NULL PRIMARY KEY, -- The app's user id. <- staging_events.user_id
-    first_name VARCHAR(256),                 -- From the user's latest event. <- staging_events.first_name
-    last_name  VARCHAR(256),                 -- From the user's latest event. <- staging_events.last_name
-    gender     VARCHAR(16),                  -- F or M, from the user's latest event. <- staging_events.gender
-    level      VARCHAR(16)                   -- free or paid, as of the user's latest event. <- staging_events.level, staging_events.ts
+    user_id       INTEGER NOT NULL PRIMARY KEY, -- The app's user id. <- staging_events.user_id
+    first_name    VARCHAR(256),                 -- From the user's latest event. <- staging_events.first_name
+    last_name     VARCHAR(256),                 -- From the user's latest event. <- staging_events.last_name
+    gender        VARCHAR(16),                  -- F or M, from the user's latest event. <- staging_events.gender
+    level         VARCHAR(16),                  -- free or paid, as of the user's latest event. <- staging_events.level, staging_events.ts
+    last_event_at TIMESTAMP                     -- When the user's latest event happened, UTC: the event the row comes from. <- staging_events.ts
 )
 -- A dimension small enough to copy to every node, so joining songplays to it never moves rows.
 DISTSTYLE ALL SORTKEY (user_id);
@@ -61,21 +62,53 @@ IMMUTABLE AS $$
     END
 $$ LANGUAGE sql;
 
+SELECT column_name, data_type, character_maximum_length, is_nullable
+FROM information_schema.columns
+WHERE table_schema = 'public' AND table_name = 'users'
+ORDER BY ordinal_position;
+
 -- Redshift's LOCK has no modes: it takes an exclusive lock until commit, so overlapping runs
 -- wait instead of failing with a serializable isolation error; readers wait too.
 LOCK "users";
 
--- DELETE, not TRUNCATE: TRUNCATE commits at once on Redshift, so a rebuild would not be atomic.
-DELETE FROM "users";
+-- The users whose row a build of some days (ts from low_ms, before high_ms) changes; a build
+-- of every day is one of the whole range. Three kinds of user, and no other: one whose latest
+-- event was in those days (it may have changed or gone: the row is recomputed from every day),
+-- one whose latest event in those days is later than the row's (those days hold the new
+-- latest event), and one new to the table. A user whose row comes from a later day keeps it:
+-- an older day never wins. So a day's build reads that day's events, not every day's, unless
+-- it replaces the day users were last seen on.
+CREATE TEMP TABLE users_affected AS
+SELECT user_id, TRUE AS from_every_day
+FROM users
+WHERE last_event_at >= '2018-11-01T00:00:00'::timestamp AND last_event_at < '2018-12-01T00:00:00'::timestamp
+UNION ALL
+SELECT seen.user_id, FALSE AS from_every_day
+FROM (
+    SELECT user_id
+    FROM staging_events
+    WHERE user_id IS NOT NULL AND ts >= 1541030400000 AND ts < 1543622400000
+    GROUP BY user_id
+) AS seen
+LEFT JOIN users AS u ON u.user_id = seen.user_id
+WHERE u.user_id IS NULL OR u.last_event_at IS NULL OR u.last_event_at < '2018-11-01T00:00:00'::timestamp;
+
+-- The rows users.affected.sql found, about to be computed again.
+DELETE FROM users WHERE user_id IN (SELECT user_id FROM users_affected);
 
 -- One row per user id seen in any event; name, gender and level from the user's latest event
 -- (by ts, then item in session), so a user who upgraded shows as paid. Text without its
--- trailing blanks, as Redshift compares it (see songplays.insert.sql).
-INSERT INTO users (user_id, first_name, last_name, gender, level)
-SELECT user_id, f_repair_text(first_name), f_repair_text(last_name), gender, level
+-- trailing blanks, as Redshift compares it (see songplays.insert.sql). Only the users
+-- users.affected.sql found: their events of the days being built, or of every day for a user
+-- whose latest event was in those days.
+INSERT INTO users (user_id, first_name, last_name, gender, level, last_event_at)
+SELECT
+    user_id, f_repair_text(first_name), f_repair_text(last_name), gender, level,
+    TIMESTAMP 'epoch' + ts * INTERVAL '1 millisecond'
 FROM (
     SELECT
         user_id,
+        ts,
         RTRIM(first_name) AS first_name,
         RTRIM(last_name) AS last_name,
         RTRIM(gender) AS gender,
@@ -86,8 +119,18 @@ FROM (
                      session_id DESC NULLS LAST, RTRIM(level), RTRIM(first_name),
                      RTRIM(last_name), RTRIM(gender)
         ) AS recency
-    FROM staging_events
-    WHERE user_id IS NOT NULL
+    FROM (
+        SELECT e.user_id, e.ts, e.first_name, e.last_name, e.gender, e.level,
+               e.item_in_session, e.session_id
+        FROM staging_events AS e
+        JOIN users_affected AS a ON a.user_id = e.user_id AND NOT a.from_every_day
+        WHERE e.ts >= 1541030400000 AND e.ts < 1543622400000
+        UNION ALL
+        SELECT e.user_id, e.ts, e.first_name, e.last_name, e.gender, e.level,
+               e.item_in_session, e.session_id
+        FROM staging_events AS e
+        JOIN users_affected AS a ON a.user_id = e.user_id AND a.from_every_day
+    ) AS events_of_affected
 ) AS events_by_recency
 WHERE recency = 1;
 
