@@ -84,13 +84,27 @@ class BuiltTable(Table):
     key: str
     upstream: tuple[str, ...]
     description: str
+    # Statements that each create a temporary table the build reads, `<table>_<suffix>` for
+    # `<layer>/<table>.<suffix>`, analyzed once filled: a step planned on real row counts.
+    prepared_by: tuple[str, ...] = field(default=(), kw_only=True)
     # For a table refreshed row by row for the days a run covers (users): the statements that
-    # find and delete the rows its INSERT writes again, instead of deleting every row.
+    # delete the rows its INSERT writes again, instead of deleting every row.
     refreshed_by: tuple[str, ...] = field(default=(), kw_only=True)
 
     @property
     def insert_sql(self) -> str:
         return f"{self.layer}/{self.name}.insert"
+
+    @property
+    def temporary_tables(self) -> tuple[tuple[str, str], ...]:
+        """(temporary table, statement that creates it) for each of `prepared_by`, in order."""
+        return tuple((f"{self.name}_{name.rsplit('.', 1)[1]}", name) for name in self.prepared_by)
+
+    @property
+    def statements(self) -> tuple[str, ...]:
+        """Every statement of the build that is the table's own, in the order they run (the
+        lock, the analyzes and a whole table's DELETE are common to every table)."""
+        return (*self.prepared_by, *self.refreshed_by, self.insert_sql)
 
     @property
     def built_for_days(self) -> bool:
@@ -158,7 +172,8 @@ STAR_TABLES = (  # dimensions before the fact that references them, as they are 
         upstream=("staging_events",),
         description="Dimension: one row per user, with the level of their latest event across "
         "every day loaded. A run of some days refreshes the users those days change.",
-        refreshed_by=("star/users.affected", "star/users.delete_affected"),
+        prepared_by=("star/users.affected",),
+        refreshed_by=("star/users.delete_affected",),
     ),
     StarTable(
         "artists",
@@ -180,6 +195,7 @@ STAR_TABLES = (  # dimensions before the fact that references them, as they are 
         "matched to its song and artist where the catalogue has them. Partitioned by the UTC "
         "day of start_time.",
         day_column=DayColumn("start_time", epoch_ms=False),
+        prepared_by=("star/songplays.plays", "star/songplays.texts"),
     ),
     StarTable(
         "time",

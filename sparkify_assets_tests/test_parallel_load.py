@@ -22,7 +22,13 @@ from sparkify_assets.copyjson import (
     load_json_files,
     parallel,
 )
-from sparkify_assets.copyjson.batches import BATCH_ROWS, Batch, LoadError, RowEncoder
+from sparkify_assets.copyjson.batches import (
+    BATCH_ROWS,
+    Batch,
+    LoadError,
+    RowEncoder,
+    file_batches,
+)
 from sparkify_assets.copyjson.convert import (
     Column,
     ConversionError,
@@ -79,6 +85,48 @@ def test_the_shortcut_converts_every_value_exactly_as_the_full_rules_do(value, t
         record = {other.name: value if other is column else None for other in COLUMNS}
         expected = full_rules(COLUMNS, list(record.values()), truncate)
         assert encoded(encoder, record) == expected, column
+
+
+@pytest.mark.parametrize(
+    "value",
+    [3.0, -3.0, 0.0, -0.0, 1e15, 9999999999999998.0, -9999999999999998.0, 1e16, -1e16, 1e17,
+     2.0**53, 1533807552796.0, 0.5, 299.19476, 1e-7],
+    ids=repr,
+)  # fmt: skip
+def test_whole_floats_are_written_as_repr_writes_them(value):
+    """Whole floats (ms since 1970 in `registration`) skip repr()'s digit search; the text
+    must still be repr()'s, exponent and negative zero included."""
+    column = Column("share", "double precision")
+    assert encoded(JsonFormat().encoder([column]), {"share": value}) == repr(value)
+
+
+AWKWARD_TEXT = ["\\N", "a\\Nb", "\\", "\t\\N", "\\N\t", "x\x00\\N"]
+
+
+@pytest.mark.parametrize("truncate", [False, True], ids=["rejecting", "truncatecolumns"])
+def test_a_file_loads_every_value_as_the_full_rules_do_whatever_else_its_batch_holds(truncate):
+    """Lines go out unescaped unless their batch holds a backslash that is no NULL's, a CR, a
+    NUL or an extra tab or line break: each value, NULLs and plain values around it, in one
+    file and in a file of its own."""
+    encoder = JsonFormat(truncate_columns=truncate).encoder(COLUMNS)
+    records = [
+        {other.name: value if other is column else None for other in COLUMNS}
+        for value in VALUES + AWKWARD_TEXT
+        for column in COLUMNS
+    ]
+    records = [dict(record, name="plain") if i % 3 else record for i, record in enumerate(records)]
+    for chosen in [records, *([record] for record in records)]:
+        data = b"\n".join(orjson.dumps(record) for record in chosen)
+        batches = list(file_batches("f.json", io.BytesIO(data), encoder))
+        expected = [full_rules(COLUMNS, list(record.values()), truncate) for record in chosen]
+        assert b"".join(batch.data for batch in batches).decode() == "".join(
+            f"{line}\n" for line in expected if isinstance(line, str)
+        )
+        assert [
+            (error.line_number, error.err_code) for batch in batches for error in batch.errors
+        ] == [
+            (number, code) for number, code in enumerate(expected, start=1) if isinstance(code, int)
+        ]
 
 
 @pytest.mark.parametrize(
@@ -224,6 +272,49 @@ def test_a_frame_is_written_whole_even_when_each_write_takes_only_part_of_it():
     parallel._write_frame(out, parallel._BATCH, batch)
     kind, read_back = parallel._read_frame(io.BytesIO(bytes(out.taken)), None)  # type: ignore[arg-type]
     assert (kind, read_back) == (parallel._BATCH, batch)
+
+
+class _ShortReads(io.RawIOBase):
+    """A raw stream that gives at most a few bytes a read, as a raw pipe may."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = memoryview(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        size = min(5, len(buffer))
+        piece, self.data = self.data[:size], self.data[size:]
+        buffer[: len(piece)] = piece
+        return len(piece)
+
+
+class _Ended:
+    """A worker process that has exited."""
+
+    def wait(self) -> int:
+        return 1
+
+
+def test_a_frame_is_read_whole_even_when_each_read_gives_only_part_of_it():
+    batch = Batch(
+        b"row\t1\n" * 50, 50, 51, [LoadError("f.json", 3, "", "", "{", "", 1216, "bad")], 1
+    )
+    frames = io.BytesIO()
+    parallel._write_frame(frames, parallel._BATCH, batch)
+    parallel._write_frame(frames, parallel._CHUNK_DONE, Batch(b"", 0, 0, [], 0))
+    stream = _ShortReads(frames.getvalue())
+    assert parallel._read_frame(stream, _Ended()) == (parallel._BATCH, batch)  # type: ignore[arg-type]
+    assert parallel._read_frame(stream, _Ended())[0] == parallel._CHUNK_DONE  # type: ignore[arg-type]
+
+
+def test_a_frame_cut_short_by_a_dying_worker_fails_the_load():
+    frame = io.BytesIO()
+    parallel._write_frame(frame, parallel._BATCH, Batch(b"row\t1\n" * 50, 50, 50, [], 1))
+    stream = _ShortReads(frame.getvalue()[:-3])
+    with pytest.raises(WorkerFailed, match=r"exit code 1"):
+        parallel._read_frame(stream, _Ended())  # type: ignore[arg-type]
 
 
 def test_a_load_survives_its_workers_being_stopped_and_continued_with_unbuffered_output(

@@ -23,6 +23,7 @@ from sparkify_assets.tables import (
 
 KNOWN_PLACEHOLDERS = {
     "table",
+    "constraint",
     "schema",
     "key",
     "column",
@@ -121,6 +122,15 @@ def test_every_table_has_a_create_file_that_creates_that_table(table):
 def test_every_built_table_has_an_insert_file_that_fills_that_table(table: BuiltTable):
     text = read_sql(table.insert_sql)
     assert re.search(rf"INSERT INTO\s+\"?{table.name}\"?[\s(]", text, re.IGNORECASE), text
+
+
+@pytest.mark.parametrize(
+    "temporary, name",
+    [pair for table in (*STAR_TABLES, *ANALYTICS_TABLES) for pair in table.temporary_tables],
+)
+def test_every_prepared_statement_creates_the_temporary_table_named_after_it(temporary, name):
+    text = read_sql(name)
+    assert re.search(rf"CREATE TEMP TABLE\s+{temporary}\s+AS\b", text), text
 
 
 def test_the_table_lists_cover_meta_staging_star_and_analytics_tables_once_each():

@@ -24,13 +24,13 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 # doesn't.
 _INTEGER_TEXT = re.compile(r"[ \t]*[+-]?[0-9]+[ \t]*")
 _FLOAT_TEXT = re.compile(r"[ \t]*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?[ \t]*")
-_INTEGER_RANGES = {
+INTEGER_RANGES = {
     "smallint": (-(2**15), 2**15 - 1),
     "integer": (-(2**31), 2**31 - 1),
     "bigint": (-(2**63), 2**63 - 1),
 }
-_TEXT_TYPES = {"character varying", "character", "text"}
-_FLOAT_TYPES = {"double precision", "real"}
+TEXT_TYPES = {"character varying", "character", "text"}
+FLOAT_TYPES = {"double precision", "real"}
 
 # Redshift's STL_LOAD_ERRORS codes for the cases the emulation can meet.
 ERR_PARSE = 1200  # unknown parse error (invalid JSON, not an object, empty file)
@@ -57,11 +57,11 @@ class Column:
 def converter_for(column: Column, truncate_columns: bool = False) -> Converter:
     """How a JSON value becomes the column's COPY text; `truncate_columns` is Redshift's
     TRUNCATECOLUMNS: text too long for its VARCHAR is cut to fit instead of rejected."""
-    if column.data_type in _TEXT_TYPES:
+    if column.data_type in TEXT_TYPES:
         return _text_converter(column.max_length, truncate_columns)
-    if column.data_type in _INTEGER_RANGES:
-        return _integer_converter(column.data_type, *_INTEGER_RANGES[column.data_type])
-    if column.data_type in _FLOAT_TYPES:
+    if column.data_type in INTEGER_RANGES:
+        return _integer_converter(column.data_type, *INTEGER_RANGES[column.data_type])
+    if column.data_type in FLOAT_TYPES:
         return _float
     if column.data_type == "boolean":
         return _boolean
@@ -76,11 +76,12 @@ def fast_converter_for(column: Column, truncate_columns: bool = False) -> Conver
 
     The shortcut only accepts values the full rule would pass through unchanged (a short enough
     string, an in-range int, a float); everything else goes to the full rule, so the rules stay
-    in one place. Text is passed through unescaped: use it only for records whose raw line can't
-    hold a backslash, tab, line break or NUL once decoded (see `needs_escaping`).
+    in one place. Text is passed through unescaped: use it only where no decoded string holds a
+    backslash, tab, line break or NUL (`needs_escaping` tells for a record's raw line,
+    `RowEncoder.clean` for a batch of written lines).
     """
     convert = converter_for(column, truncate_columns)
-    if column.data_type in _TEXT_TYPES:
+    if column.data_type in TEXT_TYPES:
         limit = column.max_length or 1 << 62
         fits = limit // 4  # any string this short fits: UTF-8 takes 4 bytes per character at most
 
@@ -93,8 +94,8 @@ def fast_converter_for(column: Column, truncate_columns: bool = False) -> Conver
             return NULL if value is None else convert(value)
 
         return text
-    if column.data_type in _INTEGER_RANGES:
-        low, high = _INTEGER_RANGES[column.data_type]
+    if column.data_type in INTEGER_RANGES:
+        low, high = INTEGER_RANGES[column.data_type]
         digits = len(str(high)) - 1  # a string of this many ASCII digits is always in range
 
         def integer(value: Any) -> str:
@@ -105,7 +106,7 @@ def fast_converter_for(column: Column, truncate_columns: bool = False) -> Conver
             return NULL if value is None else convert(value)
 
         return integer
-    if column.data_type in _FLOAT_TYPES:
+    if column.data_type in FLOAT_TYPES:
 
         def floating(value: Any) -> str:
             # orjson never yields NaN or infinity: a float here is always finite.

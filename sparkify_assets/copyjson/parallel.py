@@ -241,15 +241,29 @@ def _worker_environment() -> dict[str, str]:
 
 
 def _read_frame(stdout: IO[bytes], process: subprocess.Popen[bytes]) -> tuple[bytes, Batch]:
-    header = stdout.read(_HEADER.size)
-    if len(header) < _HEADER.size:
-        raise _worker_died(process)
+    header = _read_exactly(stdout, _HEADER.size, process)
     kind, rows, records, files_done, data_size, errors_size = _HEADER.unpack(header)
-    data, errors = stdout.read(data_size), stdout.read(errors_size)
-    if len(data) < data_size or len(errors) < errors_size:
-        raise _worker_died(process)
+    data = _read_exactly(stdout, data_size, process)
+    errors = _read_exactly(stdout, errors_size, process)
     rejected = [LoadError(*fields) for fields in orjson.loads(errors)]
     return kind, Batch(data, rows, records, rejected, files_done)
+
+
+def _read_exactly(stream: IO[bytes], size: int, process: subprocess.Popen[bytes]) -> bytes:
+    """`size` bytes of a frame, read until they are all there: a raw (unbuffered) pipe's read
+    may return fewer, as when the worker was stopped mid-write; only the end of the stream
+    (the worker died) comes up short. EINTR is retried by Python itself (PEP 475)."""
+    data = stream.read(size)
+    if len(data) == size:
+        return data
+    parts, got = [data], len(data)
+    while got < size:
+        more = stream.read(size - got)
+        if not more:
+            raise _worker_died(process)
+        parts.append(more)
+        got += len(more)
+    return b"".join(parts)
 
 
 def _worker_died(process: subprocess.Popen[bytes]) -> WorkerFailed:

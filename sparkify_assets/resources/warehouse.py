@@ -232,6 +232,7 @@ class WarehouseResource(RedshiftClientResource):
                     report,
                 ),
             )
+            session.restore_indexes(table)
             if outcome.failure is not None:
                 session.create_meta()  # rolled back with the load if it made them
             elif days is not None:
@@ -310,18 +311,22 @@ class WarehouseResource(RedshiftClientResource):
                     "build it first (it is in every job; `sparkify run` builds everything)"
                 )
             session.create(table)
-            if "f_repair_text" in session.sql(table.insert_sql).lower():  # SQL names ignore case
+            if session.calls(table.statements, "f_repair_text"):
                 session.ensure_function("f_repair_text", "functions/repair_text")
             if session.recreate_if_changed(table):
                 days = None  # a table made anew is built for every day
             parameters = (days or ALL_DAYS).parameters(table.day_column)
+            session.lock_for_rewrite(table)
+            for temporary, name in table.temporary_tables:
+                session.execute(name, parameters)
+                session.execute("common/analyze", table=temporary)
             if table.refreshed_by:
-                session.lock_for_rewrite(table)
                 for name in table.refreshed_by:
                     session.execute(name, parameters)
             else:
                 session.clear_for_rewrite(table, days)
             session.execute(table.insert_sql, parameters)
+            session.restore_indexes(table)
             session.execute("common/analyze", table=table.name)
             return session.state_of(table, days)
 

@@ -1,58 +1,11 @@
--- One row per NextSong event with a user, of the days being built (ts from low_ms, before
--- high_ms). The same event staged twice (same user, session and item in session) is one play.
--- A play is matched to the song whose title, artist name and duration equal the event's,
--- compared after repairing the logs' double-encoded UTF-8; the smallest song_id wins when
--- several songs share that identity, so a play never fans out. Text is compared without its
--- trailing blanks, as Redshift compares VARCHAR ("trailing spaces … are treated as semantically
--- insignificant", https://docs.aws.amazon.com/redshift/latest/dg/r_Character_types.html), so
--- that PostgreSQL and Redshift match and keep the same plays: every text read from staging is
--- RTRIMmed first.
+-- One row per play of the days being built (songplays.plays.sql), its texts repaired
+-- (songplays.texts.sql). A play is matched to the song whose title, artist name and duration
+-- equal the event's, compared after the repair; the smallest song_id wins when several songs
+-- share that identity, so a play never fans out. Catalogue text is RTRIMmed as the plays' is.
 INSERT INTO songplays (
     songplay_id, start_time, user_id, level, song_id, artist_id, session_id, location, user_agent
 )
-WITH events AS (
-    SELECT
-        user_id,
-        session_id,
-        item_in_session,
-        ts,
-        RTRIM(level) AS level,
-        RTRIM(song) AS song,
-        RTRIM(artist) AS artist,
-        length,
-        RTRIM(location) AS location,
-        RTRIM(user_agent) AS user_agent
-    FROM staging_events
-    WHERE page = 'NextSong'  -- a play: the same rule as checks/songplays_vs_events.sql
-      AND user_id IS NOT NULL
-      AND session_id IS NOT NULL
-      AND item_in_session IS NOT NULL
-      AND ts >= %(low_ms)s AND ts < %(high_ms)s
-),
-staged_plays AS (
-    SELECT
-        *,
-        ROW_NUMBER() OVER (
-            PARTITION BY user_id, session_id, item_in_session
-            ORDER BY ts, song, artist, length, level, location, user_agent
-        ) AS copy_number
-    FROM events
-),
-plays AS (
-    SELECT * FROM staged_plays WHERE copy_number = 1
-),
--- Repairing text is most of this build's cost, and plays repeat the same songs, artists,
--- places and browsers: each distinct text is repaired once, then looked up.
-repaired AS (
-    SELECT damaged, f_repair_text(damaged) AS text
-    FROM (
-        SELECT song AS damaged FROM plays
-        UNION SELECT artist FROM plays
-        UNION SELECT location FROM plays
-        UNION SELECT user_agent FROM plays
-    ) AS texts
-),
-song_identities AS (
+WITH song_identities AS (
     SELECT RTRIM(title) AS title, RTRIM(artist_name) AS artist_name, duration,
            MIN(RTRIM(song_id)) AS song_id
     FROM staging_songs
@@ -81,11 +34,11 @@ SELECT
             THEN SUBSTRING(browser.text, 2, LENGTH(browser.text) - 2)
         ELSE browser.text
     END
-FROM plays AS p
-LEFT JOIN repaired AS title ON title.damaged = p.song
-LEFT JOIN repaired AS artist ON artist.damaged = p.artist
-LEFT JOIN repaired AS place ON place.damaged = p.location
-LEFT JOIN repaired AS browser ON browser.damaged = p.user_agent
+FROM songplays_plays AS p
+LEFT JOIN songplays_texts AS title ON title.damaged = p.song
+LEFT JOIN songplays_texts AS artist ON artist.damaged = p.artist
+LEFT JOIN songplays_texts AS place ON place.damaged = p.location
+LEFT JOIN songplays_texts AS browser ON browser.damaged = p.user_agent
 LEFT JOIN song_identities AS i
     ON i.title = title.text AND i.artist_name = artist.text AND i.duration = p.length
 LEFT JOIN song_artists AS a

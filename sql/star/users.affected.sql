@@ -5,6 +5,9 @@
 -- latest event), and one new to the table. A user whose row comes from a later day keeps it:
 -- an older day never wins. So a day's build reads that day's events, not every day's, unless
 -- it replaces the day users were last seen on.
+-- A temporary table lasts as long as the session (on Redshift too: CREATE TABLE AS … TEMP,
+-- https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_TABLE_AS.html), and every build has
+-- a connection of its own.
 CREATE TEMP TABLE users_affected AS
 SELECT user_id, TRUE AS from_every_day
 FROM users

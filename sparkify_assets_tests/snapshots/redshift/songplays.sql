@@ -80,28 +80,20 @@ ORDER BY ordinal_position;
 -- wait instead of failing with a serializable isolation error; readers wait too.
 LOCK "songplays";
 
--- Redshift has no indexes: instead of "songplays_start_time_day" on "songplays" ("start_time"), each daily table's SORTKEY
--- on its day column does this job (see <table>.distribution.redshift.sql).
-SELECT 1;
-
--- DELETE, not TRUNCATE: "TRUNCATE commits the transaction in which it is run"
--- (https://docs.aws.amazon.com/redshift/latest/dg/r_TRUNCATE.html), so a rebuild would not be
--- atomic. Redshift "can automatically sort and perform a VACUUM DELETE operation on tables in
--- the background" (https://docs.aws.amazon.com/redshift/latest/dg/t_Reclaiming_storage_space202.html).
-DELETE FROM "songplays";
-
--- One row per NextSong event with a user, of the days being built (ts from low_ms, before
--- high_ms). The same event staged twice (same user, session and item in session) is one play.
--- A play is matched to the song whose title, artist name and duration equal the event's,
--- compared after repairing the logs' double-encoded UTF-8; the smallest song_id wins when
--- several songs share that identity, so a play never fans out. Text is compared without its
--- trailing blanks, as Redshift compares VARCHAR ("trailing spaces … are treated as semantically
--- insignificant", https://docs.aws.amazon.com/redshift/latest/dg/r_Character_types.html), so
--- that PostgreSQL and Redshift match and keep the same plays: every text read from staging is
--- RTRIMmed first.
-INSERT INTO songplays (
-    songplay_id, start_time, user_id, level, song_id, artist_id, session_id, location, user_agent
-)
+-- The plays of the days being built (ts from low_ms, before high_ms): one row per NextSong
+-- event with a user; the same event staged twice (same user, session and item in session) is
+-- one play, its first copy by every column. Text is compared without its trailing blanks, as
+-- Redshift compares VARCHAR ("trailing spaces … are treated as semantically insignificant",
+-- https://docs.aws.amazon.com/redshift/latest/dg/r_Character_types.html), so that PostgreSQL
+-- and Redshift match and keep the same plays: every text read from staging is RTRIMmed first.
+--
+-- A temporary table, analyzed before songplays.insert.sql reads it: planned as one statement,
+-- PostgreSQL guessed the copy_number = 1 filter kept one row in 200 (it keeps nearly all),
+-- and sorted every play on disk for merge joins meant for a few thousand rows.
+-- A temporary table lasts as long as the session (on Redshift too: CREATE TABLE AS … TEMP,
+-- https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_TABLE_AS.html), and every build has
+-- a connection of its own.
+CREATE TEMP TABLE songplays_plays AS
 WITH events AS (
     SELECT
         user_id,
@@ -129,22 +121,52 @@ staged_plays AS (
             ORDER BY ts, song, artist, length, level, location, user_agent
         ) AS copy_number
     FROM events
-),
-plays AS (
-    SELECT * FROM staged_plays WHERE copy_number = 1
-),
--- Repairing text is most of this build's cost, and plays repeat the same songs, artists,
--- places and browsers: each distinct text is repaired once, then looked up.
-repaired AS (
-    SELECT damaged, f_repair_text(damaged) AS text
-    FROM (
-        SELECT song AS damaged FROM plays
-        UNION SELECT artist FROM plays
-        UNION SELECT location FROM plays
-        UNION SELECT user_agent FROM plays
-    ) AS texts
-),
-song_identities AS (
+)
+SELECT user_id, session_id, item_in_session, ts, level, song, artist, length, location, user_agent
+FROM staged_plays
+WHERE copy_number = 1;
+
+-- Fresh planner statistics once a table's rows are replaced, so that the INSERTs and checks
+-- that read it next choose their joins from its real size. (Not COPY's STATUPDATE: a daily load COPYs into
+-- an incoming table, whose statistics nobody reads.)
+ANALYZE "songplays_plays";
+
+-- Every text of the plays (songplays.plays.sql) once, with its repair of the logs'
+-- double-encoded UTF-8: plays repeat the same songs, artists, places and browsers, so each
+-- distinct text is repaired once, then looked up. A temporary table, analyzed, so the lookups
+-- are planned knowing each text is there once.
+CREATE TEMP TABLE songplays_texts AS
+SELECT damaged, f_repair_text(damaged) AS text
+FROM (
+    SELECT song AS damaged FROM songplays_plays
+    UNION SELECT artist FROM songplays_plays
+    UNION SELECT location FROM songplays_plays
+    UNION SELECT user_agent FROM songplays_plays
+) AS texts;
+
+-- Fresh planner statistics once a table's rows are replaced, so that the INSERTs and checks
+-- that read it next choose their joins from its real size. (Not COPY's STATUPDATE: a daily load COPYs into
+-- an incoming table, whose statistics nobody reads.)
+ANALYZE "songplays_texts";
+
+-- Redshift's LOCK has no modes: it takes an exclusive lock until commit, so overlapping runs
+-- wait instead of failing with a serializable isolation error; readers wait too.
+LOCK "songplays";
+
+-- DELETE, not TRUNCATE: "TRUNCATE commits the transaction in which it is run"
+-- (https://docs.aws.amazon.com/redshift/latest/dg/r_TRUNCATE.html), so a rebuild would not be
+-- atomic. Redshift "can automatically sort and perform a VACUUM DELETE operation on tables in
+-- the background" (https://docs.aws.amazon.com/redshift/latest/dg/t_Reclaiming_storage_space202.html).
+DELETE FROM "songplays";
+
+-- One row per play of the days being built (songplays.plays.sql), its texts repaired
+-- (songplays.texts.sql). A play is matched to the song whose title, artist name and duration
+-- equal the event's, compared after the repair; the smallest song_id wins when several songs
+-- share that identity, so a play never fans out. Catalogue text is RTRIMmed as the plays' is.
+INSERT INTO songplays (
+    songplay_id, start_time, user_id, level, song_id, artist_id, session_id, location, user_agent
+)
+WITH song_identities AS (
     SELECT RTRIM(title) AS title, RTRIM(artist_name) AS artist_name, duration,
            MIN(RTRIM(song_id)) AS song_id
     FROM staging_songs
@@ -173,11 +195,11 @@ SELECT
             THEN SUBSTRING(browser.text, 2, LENGTH(browser.text) - 2)
         ELSE browser.text
     END
-FROM plays AS p
-LEFT JOIN repaired AS title ON title.damaged = p.song
-LEFT JOIN repaired AS artist ON artist.damaged = p.artist
-LEFT JOIN repaired AS place ON place.damaged = p.location
-LEFT JOIN repaired AS browser ON browser.damaged = p.user_agent
+FROM songplays_plays AS p
+LEFT JOIN songplays_texts AS title ON title.damaged = p.song
+LEFT JOIN songplays_texts AS artist ON artist.damaged = p.artist
+LEFT JOIN songplays_texts AS place ON place.damaged = p.location
+LEFT JOIN songplays_texts AS browser ON browser.damaged = p.user_agent
 LEFT JOIN song_identities AS i
     ON i.title = title.text AND i.artist_name = artist.text AND i.duration = p.length
 LEFT JOIN song_artists AS a

@@ -78,6 +78,9 @@ LOCK "users";
 -- latest event), and one new to the table. A user whose row comes from a later day keeps it:
 -- an older day never wins. So a day's build reads that day's events, not every day's, unless
 -- it replaces the day users were last seen on.
+-- A temporary table lasts as long as the session (on Redshift too: CREATE TABLE AS … TEMP,
+-- https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_TABLE_AS.html), and every build has
+-- a connection of its own.
 CREATE TEMP TABLE users_affected AS
 SELECT user_id, TRUE AS from_every_day
 FROM users
@@ -92,6 +95,11 @@ FROM (
 ) AS seen
 LEFT JOIN users AS u ON u.user_id = seen.user_id
 WHERE u.user_id IS NULL OR u.last_event_at IS NULL OR u.last_event_at < '2018-11-01T00:00:00'::timestamp;
+
+-- Fresh planner statistics once a table's rows are replaced, so that the INSERTs and checks
+-- that read it next choose their joins from its real size. (Not COPY's STATUPDATE: a daily load COPYs into
+-- an incoming table, whose statistics nobody reads.)
+ANALYZE "users_affected";
 
 -- The rows users.affected.sql found, about to be computed again.
 DELETE FROM users WHERE user_id IN (SELECT user_id FROM users_affected);

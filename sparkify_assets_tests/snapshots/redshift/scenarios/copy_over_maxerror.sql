@@ -98,10 +98,6 @@ DISTSTYLE EVEN SORTKEY (ts);
 -- wait instead of failing with a serializable isolation error; readers wait too.
 LOCK "staging_events";
 
--- Redshift has no indexes: instead of "staging_events_ts_day" on "staging_events" ("ts"), each daily table's SORTKEY
--- on its day column does this job (see <table>.distribution.redshift.sql).
-SELECT 1;
-
 -- DELETE, not TRUNCATE: "TRUNCATE commits the transaction in which it is run"
 -- (https://docs.aws.amazon.com/redshift/latest/dg/r_TRUNCATE.html), so a rebuild would not be
 -- atomic. Redshift "can automatically sort and perform a VACUUM DELETE operation on tables in
