@@ -134,3 +134,32 @@ def test_settings_left_by_an_older_version_are_replaced_at_the_next_start(tmp_pa
     finally:
         connection.close()
         stop_embedded_postgres(home)
+
+
+@pytest.fixture(scope="module")
+def thirty_days(tmp_path_factory: pytest.TempPathFactory) -> RawSourceResource:
+    out = tmp_path_factory.mktemp("thirty")
+    generate(out, users=40, songs=60, days=30, seed=5)
+    return RawSourceResource(location=str(out))
+
+
+def analyzed(warehouse, table: str) -> int:
+    with warehouse.session() as session:
+        session.cursor.execute(
+            "SELECT analyze_count FROM pg_stat_user_tables WHERE schemaname = %s AND relname = %s",
+            (warehouse.schema_name, table),
+        )
+        return session.cursor.fetchone()[0]
+
+
+def test_a_day_that_changes_under_a_tenth_of_a_table_leaves_its_statistics_to_autovacuum(
+    warehouse, thirty_days
+):
+    warehouse.load_staging(SONGS, thirty_days)
+    warehouse.load_staging(EVENTS, thirty_days)  # every day: analyzed
+    after_whole_load = analyzed(warehouse, "staging_events")
+    assert after_whole_load >= 1
+    warehouse.load_staging(EVENTS, thirty_days, days=Days(date(2018, 11, 3), date(2018, 11, 3)))
+    assert analyzed(warehouse, "staging_events") == after_whole_load
+    warehouse.load_staging(EVENTS, thirty_days, days=Days(date(2018, 11, 4), date(2018, 11, 9)))
+    assert analyzed(warehouse, "staging_events") > after_whole_load  # a fifth of it changed

@@ -153,6 +153,26 @@ class Session:
             )
         self._without_indexes.discard(table.name)
 
+    def analyze(self, table: Table, days: Days | None, rows_written: int) -> None:
+        """Fresh planner statistics once a table's rows are replaced, so that the statements and
+        checks that read it next choose their joins from its real size.
+
+        A daily table rewritten for a few days is analyzed on PostgreSQL only when they are a
+        tenth of it (common/changed_enough.sql): sampling the whole table cost ten times a
+        day's own work after a year of days, and grew with every day. Autovacuum analyzes it
+        once small changes add up to a tenth; Redshift applies its own such rule to the ANALYZE
+        it is sent.
+        """
+        partial = days is not None and not days.everything and table.day_column is not None
+        if partial and self.target is Target.LOCAL:
+            row = self.fetch_one(
+                "common/changed_enough",
+                {"changed": rows_written, "schema": self.schema, "table": table.name},
+            )
+            if row is not None and not row[0]:
+                return
+        self.execute("common/analyze", table=table.name)
+
     def lock_for_rewrite(self, table: Table) -> None:
         """Lock out other writers of the table until commit (readers still read it)."""
         self.execute("common/lock_table", table=table.name)

@@ -257,7 +257,7 @@ class WarehouseResource(RedshiftClientResource):
                 },
             )
             if outcome.failure is None:
-                session.execute("common/analyze", table=table.name)
+                session.analyze(table, days, outcome.rows_loaded)
                 state = session.state_of(table, days)
                 return StagingLoad(load_id, outcome.source, outcome, state)
             first_errors = [
@@ -327,8 +327,9 @@ class WarehouseResource(RedshiftClientResource):
                 session.clear_for_rewrite(table, days)
             session.execute(table.insert_sql, parameters)
             session.restore_indexes(table)
-            session.execute("common/analyze", table=table.name)
-            return session.state_of(table, days)
+            state = session.state_of(table, days)
+            session.analyze(table, days, state.row_count)
+            return state
 
     def reset(self) -> list[str]:
         """Drop and recreate every table, as the seed's create_tables.py does."""

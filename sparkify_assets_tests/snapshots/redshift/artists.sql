@@ -105,16 +105,16 @@ LEFT JOIN names AS n ON n.artist_id = a.artist_id AND n.preference = 1
 LEFT JOIN locations AS l ON l.artist_id = a.artist_id AND l.preference = 1
 LEFT JOIN coordinates AS c ON c.artist_id = a.artist_id AND c.preference = 1;
 
--- Fresh planner statistics once a table's rows are replaced, so that the INSERTs and checks
--- that read it next choose their joins from its real size. (Not COPY's STATUPDATE: a daily load COPYs into
--- an incoming table, whose statistics nobody reads.)
-ANALYZE "artists";
-
 SELECT COUNT(*) FROM "artists";
 
 SELECT column_name, data_type, character_maximum_length, is_nullable
 FROM information_schema.columns
 WHERE table_schema = 'public' AND table_name = 'artists'
 ORDER BY ordinal_position;
+
+-- Fresh planner statistics once a table's rows are replaced, so that the INSERTs and checks
+-- that read it next choose their joins from its real size. (Not COPY's STATUPDATE: a daily load COPYs into
+-- an incoming table, whose statistics nobody reads.)
+ANALYZE "artists";
 
 COMMIT;

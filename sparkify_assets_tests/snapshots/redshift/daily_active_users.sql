@@ -48,17 +48,17 @@ SELECT CAST(start_time AS DATE), COUNT(DISTINCT user_id), COUNT(*)
 FROM songplays
 GROUP BY CAST(start_time AS DATE);
 
--- Fresh planner statistics once a table's rows are replaced, so that the INSERTs and checks
--- that read it next choose their joins from its real size. (Not COPY's STATUPDATE: a daily load COPYs into
--- an incoming table, whose statistics nobody reads.)
-ANALYZE "daily_active_users";
-
 SELECT COUNT(*) FROM "daily_active_users";
 
 SELECT column_name, data_type, character_maximum_length, is_nullable
 FROM information_schema.columns
 WHERE table_schema = 'public' AND table_name = 'daily_active_users'
 ORDER BY ordinal_position;
+
+-- Fresh planner statistics once a table's rows are replaced, so that the INSERTs and checks
+-- that read it next choose their joins from its real size. (Not COPY's STATUPDATE: a daily load COPYs into
+-- an incoming table, whose statistics nobody reads.)
+ANALYZE "daily_active_users";
 
 COMMIT;
 

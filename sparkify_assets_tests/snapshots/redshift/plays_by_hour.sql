@@ -51,17 +51,17 @@ FROM songplays AS p
 JOIN time AS t ON t.start_time = p.start_time
 GROUP BY t.hour;
 
--- Fresh planner statistics once a table's rows are replaced, so that the INSERTs and checks
--- that read it next choose their joins from its real size. (Not COPY's STATUPDATE: a daily load COPYs into
--- an incoming table, whose statistics nobody reads.)
-ANALYZE "plays_by_hour";
-
 SELECT COUNT(*) FROM "plays_by_hour";
 
 SELECT column_name, data_type, character_maximum_length, is_nullable
 FROM information_schema.columns
 WHERE table_schema = 'public' AND table_name = 'plays_by_hour'
 ORDER BY ordinal_position;
+
+-- Fresh planner statistics once a table's rows are replaced, so that the INSERTs and checks
+-- that read it next choose their joins from its real size. (Not COPY's STATUPDATE: a daily load COPYs into
+-- an incoming table, whose statistics nobody reads.)
+ANALYZE "plays_by_hour";
 
 COMMIT;
 

@@ -205,16 +205,16 @@ LEFT JOIN song_identities AS i
 LEFT JOIN song_artists AS a
     ON a.song_id = i.song_id;
 
--- Fresh planner statistics once a table's rows are replaced, so that the INSERTs and checks
--- that read it next choose their joins from its real size. (Not COPY's STATUPDATE: a daily load COPYs into
--- an incoming table, whose statistics nobody reads.)
-ANALYZE "songplays";
-
 SELECT COUNT(*) FROM "songplays";
 
 SELECT column_name, data_type, character_maximum_length, is_nullable
 FROM information_schema.columns
 WHERE table_schema = 'public' AND table_name = 'songplays'
 ORDER BY ordinal_position;
+
+-- Fresh planner statistics once a table's rows are replaced, so that the INSERTs and checks
+-- that read it next choose their joins from its real size. (Not COPY's STATUPDATE: a daily load COPYs into
+-- an incoming table, whose statistics nobody reads.)
+ANALYZE "songplays";
 
 COMMIT;

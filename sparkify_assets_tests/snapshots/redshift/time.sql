@@ -66,16 +66,16 @@ FROM (
 ) AS play_starts
 ORDER BY start_time;
 
--- Fresh planner statistics once a table's rows are replaced, so that the INSERTs and checks
--- that read it next choose their joins from its real size. (Not COPY's STATUPDATE: a daily load COPYs into
--- an incoming table, whose statistics nobody reads.)
-ANALYZE "time";
-
 SELECT COUNT(*) FROM "time";
 
 SELECT column_name, data_type, character_maximum_length, is_nullable
 FROM information_schema.columns
 WHERE table_schema = 'public' AND table_name = 'time'
 ORDER BY ordinal_position;
+
+-- Fresh planner statistics once a table's rows are replaced, so that the INSERTs and checks
+-- that read it next choose their joins from its real size. (Not COPY's STATUPDATE: a daily load COPYs into
+-- an incoming table, whose statistics nobody reads.)
+ANALYZE "time";
 
 COMMIT;
