@@ -29,9 +29,9 @@ GB = 1024 * MB
 
 
 @pytest.fixture(scope="module")
-def month(tmp_path_factory: pytest.TempPathFactory) -> RawSourceResource:
-    out = tmp_path_factory.mktemp("month")
-    generate(out, users=40, songs=60, days=5, seed=3)
+def thirty_days(tmp_path_factory: pytest.TempPathFactory) -> RawSourceResource:
+    out = tmp_path_factory.mktemp("thirty")
+    generate(out, users=40, songs=60, days=30, seed=5)
     return RawSourceResource(location=str(out))
 
 
@@ -43,9 +43,9 @@ def size_of(warehouse, table: str) -> int:
         return session.cursor.fetchone()[0]
 
 
-def test_a_table_rebuilt_five_times_is_the_size_it_was_after_the_first(warehouse, month):
-    warehouse.load_staging(EVENTS, month)
-    warehouse.load_staging(SONGS, month)
+def test_a_table_rebuilt_five_times_is_the_size_it_was_after_the_first(warehouse, thirty_days):
+    warehouse.load_staging(EVENTS, thirty_days)
+    warehouse.load_staging(SONGS, thirty_days)
     sizes = []
     for _ in range(5):
         for table in STAR_TABLES:
@@ -55,23 +55,23 @@ def test_a_table_rebuilt_five_times_is_the_size_it_was_after_the_first(warehouse
 
 
 def test_a_day_rewritten_five_times_leaves_the_table_no_bigger_than_the_second_time(
-    warehouse, month
+    warehouse, thirty_days
 ):
-    warehouse.load_staging(SONGS, month)
-    warehouse.load_staging(EVENTS, month)
+    warehouse.load_staging(SONGS, thirty_days)
+    warehouse.load_staging(EVENTS, thirty_days)
     day = Days(date(2018, 11, 3), date(2018, 11, 3))
     sizes = []
     for _ in range(5):
-        warehouse.load_staging(EVENTS, month, days=day)
+        warehouse.load_staging(EVENTS, thirty_days, days=day)
         warehouse.rebuild(STAR["songplays"], day)
         sizes.append(size_of(warehouse, "songplays"))
     # the first rewrite's deleted rows are vacuumed, and later rewrites reuse their space
     assert sizes[-1] <= sizes[1]
 
 
-def test_the_time_table_has_one_index_on_start_time(warehouse, month):
-    warehouse.load_staging(EVENTS, month)
-    warehouse.load_staging(SONGS, month)
+def test_the_time_table_has_one_index_on_start_time(warehouse, thirty_days):
+    warehouse.load_staging(EVENTS, thirty_days)
+    warehouse.load_staging(SONGS, thirty_days)
     for table in STAR_TABLES:
         warehouse.rebuild(table)
     with warehouse.session() as session:
@@ -134,13 +134,6 @@ def test_settings_left_by_an_older_version_are_replaced_at_the_next_start(tmp_pa
     finally:
         connection.close()
         stop_embedded_postgres(home)
-
-
-@pytest.fixture(scope="module")
-def thirty_days(tmp_path_factory: pytest.TempPathFactory) -> RawSourceResource:
-    out = tmp_path_factory.mktemp("thirty")
-    generate(out, users=40, songs=60, days=30, seed=5)
-    return RawSourceResource(location=str(out))
 
 
 def analyzed(warehouse, table: str) -> int:

@@ -8,7 +8,7 @@ import json
 import posixpath
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol
 
@@ -272,6 +272,57 @@ class RedshiftCopy:
         entries = [{"url": source.uri(key), "mandatory": True} for key in files]
         source.write_object(uri, json.dumps({"entries": entries}, indent=1).encode("utf-8"))
         return uri
+
+
+def keep_days(
+    session: Session,
+    table: StagingTable,
+    loaded_into: str,
+    days: Days,
+    outcome: CopyOutcome,
+    load_id: str,
+    started: datetime,
+) -> CopyOutcome:
+    """Keep the loaded rows of the loaded days; set aside, as rejected, rows of other days (or
+    of none), which reloading their own day would otherwise duplicate.
+
+    A load of some days went into its own `loaded_into` table, whose rows of those days are
+    added to the table (their old rows were deleted when the load began). A load of every day
+    went straight into the emptied table, so only the few rows of no day leave it: that saves
+    copying every row a second time.
+    """
+    assert table.day_column is not None
+    column = table.day_column.name
+    parameters = days.parameters(table.day_column)
+    counted = session.fetch_one(
+        "staging/count_outside_days", parameters, loaded=loaded_into, column=column
+    )
+    set_aside = counted[0] if counted else 0
+    if set_aside:
+        session.execute(
+            "staging/reject_outside_days",
+            {
+                **parameters,
+                "load_id": load_id,
+                "starttime": started,
+                "tbl_name": table.name,
+                "filename": outcome.source,
+                "colname": column,
+                "days": str(days),
+            },
+            loaded=loaded_into,
+            column=column,
+        )
+    if loaded_into == table.name:
+        if set_aside:
+            session.execute(
+                "staging/delete_outside_days", parameters, table=table.name, column=column
+            )
+    else:
+        session.execute(
+            "staging/keep_days", parameters, table=table.name, incoming=loaded_into, column=column
+        )
+    return replace(outcome, rows_loaded=outcome.rows_loaded - set_aside, set_aside=set_aside)
 
 
 def _files_of_days(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,7 @@ from .staging_copy import (
     RedshiftCopy,
     Report,
     StagingCopy,
+    keep_days,
 )
 
 FIRST_ERRORS_SHOWN = 5
@@ -236,7 +237,7 @@ class WarehouseResource(RedshiftClientResource):
             if outcome.failure is not None:
                 session.create_meta()  # rolled back with the load if it made them
             elif days is not None:
-                outcome = _keep_days(session, table, into, days, outcome, load_id, started)
+                outcome = keep_days(session, table, into, days, outcome, load_id, started)
             staging_copy.record_rejections(session, outcome, load_id, started, table.name)
             session.execute(
                 "meta/load_history.insert",
@@ -361,57 +362,6 @@ def _new_load_id() -> str:
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _keep_days(
-    session: Session,
-    table: StagingTable,
-    loaded_into: str,
-    days: Days,
-    outcome: CopyOutcome,
-    load_id: str,
-    started: datetime,
-) -> CopyOutcome:
-    """Keep the loaded rows of the loaded days; set aside, as rejected, rows of other days (or
-    of none), which reloading their own day would otherwise duplicate.
-
-    A load of some days went into its own `loaded_into` table, whose rows of those days are
-    added to the table (their old rows were deleted when the load began). A load of every day
-    went straight into the emptied table, so only the few rows of no day leave it: that saves
-    copying every row a second time.
-    """
-    assert table.day_column is not None
-    column = table.day_column.name
-    parameters = days.parameters(table.day_column)
-    counted = session.fetch_one(
-        "staging/count_outside_days", parameters, loaded=loaded_into, column=column
-    )
-    set_aside = counted[0] if counted else 0
-    if set_aside:
-        session.execute(
-            "staging/reject_outside_days",
-            {
-                **parameters,
-                "load_id": load_id,
-                "starttime": started,
-                "tbl_name": table.name,
-                "filename": outcome.source,
-                "colname": column,
-                "days": str(days),
-            },
-            loaded=loaded_into,
-            column=column,
-        )
-    if loaded_into == table.name:
-        if set_aside:
-            session.execute(
-                "staging/delete_outside_days", parameters, table=table.name, column=column
-            )
-    else:
-        session.execute(
-            "staging/keep_days", parameters, table=table.name, incoming=loaded_into, column=column
-        )
-    return replace(outcome, rows_loaded=outcome.rows_loaded - set_aside, set_aside=set_aside)
 
 
 def _failure_message(
