@@ -17,7 +17,9 @@ from sparkify_assets.resources.embedded import (
     MB,
     SETTINGS_FILE,
     embedded_postgres_dsn,
+    machine_memory,
     server_settings,
+    shared_memory_space,
     stop_embedded_postgres,
 )
 from sparkify_assets.resources.source import RawSourceResource
@@ -94,13 +96,22 @@ def test_the_time_table_has_one_index_on_start_time(warehouse, thirty_days):
 def test_the_servers_memory_settings_follow_the_machines_memory(
     memory, shared_buffers, maintenance_work_mem
 ):
-    settings = server_settings(memory)
+    settings = server_settings(memory, shm_bytes=64 * GB)
     assert settings["shared_buffers"] == shared_buffers
     assert settings["maintenance_work_mem"] == maintenance_work_mem
 
 
+def test_parallel_queries_share_memory_through_files_when_dev_shm_is_a_containers_64_mb():
+    assert server_settings(24 * GB, shm_bytes=64 * MB)["dynamic_shared_memory_type"] == "mmap"
+    assert server_settings(24 * GB, shm_bytes=12 * GB)["dynamic_shared_memory_type"] == "posix"
+
+
+def test_the_memory_the_server_is_sized_for_is_at_most_the_machines():
+    assert 0 < machine_memory() <= psutil.virtual_memory().total
+
+
 def test_the_embedded_server_runs_with_the_settings_for_this_machine(warehouse):
-    wanted = server_settings(psutil.virtual_memory().total)
+    wanted = server_settings(machine_memory(), shared_memory_space())
     with warehouse.connection() as connection:
         cursor = connection.cursor()
         for name, value in wanted.items():
@@ -122,7 +133,7 @@ def test_settings_left_by_an_older_version_are_replaced_at_the_next_start(tmp_pa
     embedded_postgres_dsn(home)
     stop_embedded_postgres(home)
     (home / "pgdata" / SETTINGS_FILE).write_text("shared_buffers = '128MB'\n")
-    wanted = server_settings(psutil.virtual_memory().total)["shared_buffers"]
+    wanted = server_settings(machine_memory(), shared_memory_space())["shared_buffers"]
     connection = psycopg2.connect(embedded_postgres_dsn(home))
     try:
         cursor = connection.cursor()

@@ -103,13 +103,16 @@ def _once_ready(pgdata: Path) -> PostmasterInfo | None:
     return server
 
 
-def server_settings(memory_bytes: int) -> dict[str, str]:
-    """The server's settings for a machine with `memory_bytes` of RAM.
+def server_settings(memory_bytes: int, shm_bytes: int) -> dict[str, str]:
+    """The server's settings for a machine with `memory_bytes` of RAM (machine_memory) and
+    `shm_bytes` in /dev/shm.
 
     - Memory: a quarter of RAM for shared_buffers (PostgreSQL's own guidance, "Resource
       Consumption" in its manual), at most 4 GB, so a star build's tables and indexes stay in
       the buffer pool instead of evicting a dirty page per row; work_mem for the star build's
       sorts and hashes; effective_cache_size tells the planner the page cache is there.
+    - Parallel queries share memory through /dev/shm, which a container often holds to 64 MB:
+      under 1 GB there, they share it through files in the data directory instead.
     - WAL: `minimal`, as nothing replicates from or archives this server; then a table
       truncated or created in a load's transaction is written once, not also to the WAL.
       Larger max_wal_size spaces checkpoints out during big loads. fsync and synchronous
@@ -121,6 +124,7 @@ def server_settings(memory_bytes: int) -> dict[str, str]:
         "effective_cache_size": f"{max(memory_bytes // 2, shared_buffers) // MB}MB",
         "work_mem": "64MB",
         "maintenance_work_mem": f"{min(max(memory_bytes // 32, 64 * MB), 1024 * MB) // MB}MB",
+        "dynamic_shared_memory_type": "posix" if shm_bytes >= 1024 * MB else "mmap",
         "wal_level": "minimal",
         "max_wal_senders": "0",
         "max_wal_size": "4GB",
@@ -129,12 +133,30 @@ def server_settings(memory_bytes: int) -> dict[str, str]:
     }
 
 
+def machine_memory() -> int:
+    """The RAM this process may use: the machine's, or its container's limit (cgroup v2, then
+    v1) when lower, so a server in a 4 GB container is not sized for the 64 GB host."""
+    limits = [psutil.virtual_memory().total]
+    for limit_file in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        with suppress(OSError, ValueError):
+            limits.append(int(Path(limit_file).read_text().strip()))  # "max": no limit
+    return min(limits)
+
+
+def shared_memory_space() -> int:
+    """Bytes available in /dev/shm (0 without one)."""
+    with suppress(OSError):
+        stats = os.statvfs("/dev/shm")
+        return stats.f_bavail * stats.f_frsize
+    return 0
+
+
 SETTINGS_FILE = "sparkify.conf"
 
 
 def _configure(pgdata: Path) -> None:
     """Write the settings file and make postgresql.conf include it (once)."""
-    settings = server_settings(psutil.virtual_memory().total)
+    settings = server_settings(machine_memory(), shared_memory_space())
     lines = ["# Written by sparkify_assets/resources/embedded.py at every start: edits are lost."]
     lines += [f"{name} = '{value}'" for name, value in settings.items()]
     (pgdata / SETTINGS_FILE).write_text("\n".join(lines) + "\n")
