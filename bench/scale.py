@@ -516,7 +516,7 @@ def code_fingerprint() -> dict[str, str]:
             if path.is_file() and path.suffix in (".py", ".sql"):
                 digest.update(path.relative_to(root.parent).as_posix().encode())
                 digest.update(path.read_bytes())
-    return {"package": str(package), "sha256": digest.hexdigest()[:16]}
+    return {"package": package.name, "sha256": digest.hexdigest()[:16]}  # no checkout path
 
 
 def bench_size(name: str, size: Size, data_dir: Path, work_root: Path, job: bool) -> dict[str, Any]:

@@ -12,7 +12,6 @@ import pytest
 
 from sparkify_assets.copyjson.records import (
     MAX_RECORD_BYTES,
-    Record,
     iter_lines,
     iter_records,
     read_chunks,
@@ -21,18 +20,21 @@ from sparkify_assets.copyjson.records import (
 BOM = "\ufeff".encode()
 
 
+Record = tuple[int, object, str | None, bytes]  # line number, value, error, raw line
+
+
 def records_of(data: bytes) -> list[Record]:
     return list(iter_records(iter_lines(read_chunks(io.BytesIO(data)))))
 
 
 def loaded(records: list[Record]) -> list[tuple[int, object]]:
     """(line, value) of every record that loads."""
-    return [(r.line_number, r.value) for r in records if r.error is None]
+    return [(line, value) for line, value, error, _ in records if error is None]
 
 
 def rejected(records: list[Record]) -> list[tuple[int, str]]:
     """(line, reason) of every error."""
-    return [(r.line_number, r.error) for r in records if r.error is not None]
+    return [(line, error) for line, _, error, _ in records if error is not None]
 
 
 def ndjson(*objects: object, end: bytes = b"\n") -> bytes:

@@ -23,7 +23,7 @@ from .convert import (
 )
 from .fused import fused_row
 from .mapping import Getter, auto_getters, jsonpaths_getters, parse_jsonpaths, single_keys
-from .records import iter_lines, iter_record_fields, read_chunks
+from .records import iter_lines, iter_records, read_chunks
 
 BATCH_ROWS = 5_000
 RAW_LINE_CHARS = 1024  # STL_LOAD_ERRORS.raw_line is CHAR(1024)
@@ -151,7 +151,7 @@ def file_batches(name: str, handle: IO[bytes], encoder: RowEncoder) -> Iterator[
     unescaped_line, errors = encoder.unescaped_line, pending.errors
     rows, raws, line_numbers = pending.rows, pending.raws, pending.line_numbers
     nulls = 0
-    for line_number, value, error, raw in iter_record_fields(iter_lines(read_chunks(handle))):
+    for line_number, value, error, raw in iter_records(iter_lines(read_chunks(handle))):
         if error is not None:
             errors.append(LoadError(name, line_number, ERR_PARSE, error, raw_line(raw)))
         else:

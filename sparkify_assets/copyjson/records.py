@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Generator, Iterable, Iterator
-from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
@@ -21,16 +20,6 @@ _BOM = b"\xef\xbb\xbf"
 _WHITESPACE = b" \t\r\n"
 _QUOTE, _BACKSLASH, _NEWLINE = 0x22, 0x5C, 0x0A
 _OPENERS, _CLOSERS = b"{[", b"}]"
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    """One JSON record, or the reason a stretch of the file is not one."""
-
-    line_number: int
-    value: Any = None
-    error: str | None = None
-    raw: bytes = b""
 
 
 def read_chunks(stream: Any) -> Iterator[bytes]:
@@ -67,15 +56,10 @@ def iter_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
 RecordFields = tuple[int, Any, str | None, bytes]
 
 
-def iter_records(lines: Iterable[bytes]) -> Iterator[Record]:
-    """The records in a file's lines. A file with no record at all is one error, at line 0."""
-    for fields in iter_record_fields(lines):
-        yield Record(*fields)
-
-
-def iter_record_fields(lines: Iterable[bytes]) -> Iterator[RecordFields]:
-    """`iter_records` as plain tuples (line_number, value, error, raw): the loader's hot loop
-    reads a million of them, and a tuple costs a fraction of a `Record`."""
+def iter_records(lines: Iterable[bytes]) -> Iterator[RecordFields]:
+    """The records in a file's lines, each (line_number, value, error, raw): a JSON value, or
+    the reason a stretch of the file is not one. A file with no record at all is one error, at
+    line 0. Plain tuples: the loader's hot loop reads a million of them."""
     numbered = _numbered(lines)
     found_any = False
     while True:

@@ -98,8 +98,8 @@ class Session:
             self.cursor.execute(table.create_statement(self.target))
 
     def clear_for_rewrite(self, table: Table, days: Days | None = None) -> None:
-        """Lock out other writers of the table until commit, then delete the rows about to be
-        written again: a daily table's rows of `days`, else (or for every day) every row.
+        """Delete the rows about to be written again: a daily table's rows of `days`, else (or
+        for every day) every row. Call `lock_for_rewrite` first.
 
         On PostgreSQL, a table rewritten whole is emptied with its indexes dropped, and
         `restore_indexes` builds each again in one sort once the rows are in: maintaining them
@@ -109,7 +109,6 @@ class Session:
         The lock comes before a daily table's day index is made sure of: two runs that each
         built the index first (a share lock) would then wait for each other's lock forever.
         """
-        self.lock_for_rewrite(table)
         column = table.day_column
         if column is None or days is None or days.everything:
             self.execute("common/delete_all", table=table.name)

@@ -214,6 +214,7 @@ class WarehouseResource(RedshiftClientResource):
         with self.session() as session:
             session.create_meta()
             session.create(table)
+            session.lock_for_rewrite(table)
             session.clear_for_rewrite(table, days)
             into = table.name
             if days is not None and not days.everything:

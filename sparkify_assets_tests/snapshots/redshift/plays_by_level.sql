@@ -32,10 +32,6 @@ ORDER BY ordinal_position;
 -- wait instead of failing with a serializable isolation error; readers wait too.
 LOCK "plays_by_level";
 
--- Redshift's LOCK has no modes: it takes an exclusive lock until commit, so overlapping runs
--- wait instead of failing with a serializable isolation error; readers wait too.
-LOCK "plays_by_level";
-
 -- DELETE, not TRUNCATE: "TRUNCATE commits the transaction in which it is run"
 -- (https://docs.aws.amazon.com/redshift/latest/dg/r_TRUNCATE.html), so a rebuild would not be
 -- atomic. Redshift "can automatically sort and perform a VACUUM DELETE operation on tables in
