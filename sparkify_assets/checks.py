@@ -264,6 +264,40 @@ def songplays_match_share_check(min_share: float) -> AssetChecksDefinition:
     return check
 
 
+# The mark double-encoded UTF-8 leaves: a UTF-8 lead byte read as Latin-1 (U+00C2-U+00F4), then
+# a continuation byte read so (U+0080-U+00BF). A POSIX bracket range of non-ASCII characters:
+# PostgreSQL reads them as characters; Redshift's page is silent
+# (https://docs.aws.amazon.com/redshift/latest/dg/pattern-matching-conditions-posix.html), so
+# `sparkify redshift preflight` tries it ("repair function").
+DAMAGE_MARK = "[\u00c2-\u00f4][\u0080-\u00bf]"
+
+
+def songplays_damaged_text_check() -> AssetChecksDefinition:
+    @asset_check(
+        asset="songplays",
+        name="damaged_text",
+        description=(
+            "Texts of the plays (song, artist, location, user agent) that still show "
+            "double-encoded UTF-8 after f_repair_text, which repairs only the characters it "
+            "covers; warns when there are any, naming a few."
+        ),
+    )
+    def check(warehouse: WarehouseResource) -> AssetCheckResult:
+        with warehouse.session() as session:
+            damaged = session.fetch_all("checks/damaged_text", {"damage_mark": DAMAGE_MARK})
+        damaged_count = damaged[0][1] if damaged else 0
+        return AssetCheckResult(
+            passed=damaged_count == 0,
+            severity=AssetCheckSeverity.WARN,
+            metadata={
+                "damaged_texts": damaged_count,
+                "damaged_examples": MetadataValue.json([text for text, _ in damaged]),
+            },
+        )
+
+    return check
+
+
 def build_checks(
     min_match_share: float, days: DailyPartitionsDefinition
 ) -> list[AssetChecksDefinition]:
@@ -278,4 +312,5 @@ def build_checks(
         *(_reference_check(reference) for reference in REFERENCES),
         songplays_one_row_per_play_check(days),
         songplays_match_share_check(min_match_share),
+        songplays_damaged_text_check(),
     ]

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from dagster import DailyPartitionsDefinition, PartitionKeyRange
 
+from .settings import OPEN_END, check_day_range
 from .tables import STAGING_TABLES, DayColumn, StagingTable
 
 if TYPE_CHECKING:
@@ -52,22 +53,23 @@ def partition_days(
 
     SPARKIFY_FIRST_DAY and SPARKIFY_LAST_DAY win where set; otherwise the days with log files
     decide: from the first to the last, or, for a feed still arriving, through yesterday. With
-    no log file at all, the partitions start yesterday and stay open for the first file."""
+    no log file at all, the partitions start yesterday and stay open for the first file.
+    SettingsError when they are not a range a run can cover (settings.check_day_range)."""
     yesterday = today - timedelta(days=1)
     first = first_day or (found[0] if found else yesterday)
-    if last_day is not None:
-        if last_day < first:
-            raise ValueError(
-                f"SPARKIFY_LAST_DAY={last_day} is before the first daily partition, {first} "
-                "(the first day with a log file, or SPARKIFY_FIRST_DAY)"
-            )
-        return first, last_day
+    first_told = "SPARKIFY_FIRST_DAY" if first_day else "the first log file's day"
     newest = found[1] if found else None
-    if first > yesterday:  # only files of days not over yet: the first of them, until then
-        return first, first
-    if newest is not None and first <= newest < yesterday - timedelta(days=LIVE_FEED_DAYS):
-        return first, newest
-    return first, None
+    last: date | None = None
+    if last_day is not None:
+        last, last_told = last_day, "SPARKIFY_LAST_DAY"
+    elif first > yesterday:  # only files of days not over yet: the first of them, until then
+        last, last_told = first, "the first log file's day"
+    elif newest is not None and first <= newest < yesterday - timedelta(days=LIVE_FEED_DAYS):
+        last, last_told = newest, "the last log file's day"
+    else:
+        last_told = OPEN_END
+    check_day_range(first, last or yesterday, first_told, last_told)
+    return first, last
 
 
 def daily_partitions(first_day: date, last_day: date | None) -> DailyPartitionsDefinition:

@@ -24,6 +24,7 @@ from urllib.parse import urlparse
 import psycopg2
 from botocore.exceptions import BotoCoreError, ClientError
 
+from .checks import DAMAGE_MARK
 from .resources.connect import first_line
 from .resources.source import RawSourceResource, SourceError
 from .resources.warehouse import WarehouseResource
@@ -156,8 +157,9 @@ def rejected_records(failure: str) -> bool:
 
 
 def probe_repair_function(cluster: Cluster) -> Outcome:
-    """Is a scalar SQL UDF of 338 nested REPLACEs accepted (one SELECT without FROM:
-    …/udf-creating-a-scalar-sql-udf.html, …/r_CREATE_FUNCTION.html), how fast, does it repair?"""
+    """Is a scalar SQL UDF of 825 nested REPLACEs accepted (one SELECT without FROM:
+    …/udf-creating-a-scalar-sql-udf.html, …/r_CREATE_FUNCTION.html), how fast, does it repair?
+    And does the damaged_text check's pattern see the damage, and not the repair?"""
     text = statement("functions/repair_text", Target.REDSHIFT)
     probe_text = text.replace("FUNCTION f_repair_text(", f"FUNCTION {PROBE_FUNCTION}(", 1)
     if probe_text == text:  # never replace the pipeline's own function
@@ -171,12 +173,24 @@ def probe_repair_function(cluster: Cluster) -> Outcome:
     cluster.execute("probe_table.create", table=PROBE_TABLE)
     cluster.execute("probe_table.insert_word", {"word": DAMAGED}, table=PROBE_TABLE)
     repaired = cluster.value("repair_text.call", table=PROBE_TABLE, function=PROBE_FUNCTION)
-    if repaired == REPAIRED:
-        return Status.PASS, f"{created}; f({DAMAGED!r}) = {repaired!r}"
-    return Status.FAIL, (
-        f"{created}, but f({DAMAGED!r}) = {repaired!r}, not {REPAIRED!r}: the star tables would "
-        "keep the logs' damaged text, and plays would not match their songs"
+    if repaired != REPAIRED:
+        return Status.FAIL, (
+            f"{created}, but f({DAMAGED!r}) = {repaired!r}, not {REPAIRED!r}: the star tables "
+            "would keep the logs' damaged text, and plays would not match their songs"
+        )
+    marks = cluster.rows(
+        "repair_text.damage_mark",
+        {"damage_mark": DAMAGE_MARK},
+        table=PROBE_TABLE,
+        function=PROBE_FUNCTION,
     )
+    if marks != [(True, False)]:
+        return Status.FAIL, (
+            f"{created}, it repairs, but the pattern {DAMAGE_MARK!r} gives {marks} for "
+            f"({DAMAGED!r}, {REPAIRED!r}), not [(True, False)]: the songplays damaged_text "
+            "check would not tell damaged text from repaired text on this cluster"
+        )
+    return Status.PASS, f"{created}; f({DAMAGED!r}) = {repaired!r}; the damage mark sees it"
 
 
 def probe_json_escape(cluster: Cluster) -> Outcome:

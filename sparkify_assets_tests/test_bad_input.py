@@ -35,6 +35,18 @@ TS = 1541105830796  # 2018-11-01T20:57:10.796Z
 SET_ASIDE = "log_data/"
 
 
+SONG_B = "song_data/A/A/B/TRAAAAAAAAAAAAAAAB.json"
+BIG = "123456789012345678901234567890"
+
+
+def raw_line(record: dict, **numbers: str) -> str:
+    """The record as one JSON line, the given fields written as these bare JSON numbers."""
+    text = json.dumps({**record, **{key: f"@{key}@" for key in numbers}})
+    for key, number in numbers.items():
+        text = text.replace(f'"@{key}@"', number)
+    return text
+
+
 def line(**fields: object) -> str:
     return json.dumps(event(**fields))
 
@@ -134,10 +146,32 @@ CASES = {
         rows=2,
         table="staging_songs",
     ),
+    "a song file holding a JSON array of one object ('auto' maps object keys only)": Case(
+        {SONG: "[" + json.dumps(song(song_id="SO1")) + "]", SONG_B: json.dumps(song())},
+        rows=1,
+        rejected=[(SONG, 1, "needs a JSONPaths file")],
+        table="staging_songs",
+    ),
+    "numbers in text columns, as the file writes them": Case(
+        {SONG: raw_line(song(), title=BIG, artist_name="1E2", artist_location="-0")},
+        rows=1,
+        table="staging_songs",
+    ),
+    "a year written 1E3 or past 64 bits": Case(
+        {SONG: raw_line(song(song_id="SO1"), year="1E3"), SONG_B: raw_line(song(), year=BIG)},
+        rows=0,
+        rejected=[(SONG, 1, "invalid digit: '1E3'"), (SONG_B, 1, f"{BIG} is out of range")],
+        table="staging_songs",
+    ),
+    "ts with an exponent": Case(
+        {DAY: "\n".join([*good(1), raw_line(event(itemInSession=7), ts="1.541105830797E12")])},
+        rows=1,
+        rejected=[(DAY, 2, "invalid digit: '1.541105830797E12'")],
+    ),
     "two song files with the same song_id": Case(
         {
             SONG: json.dumps(song(song_id="SO1", title="One")),
-            "song_data/A/A/B/TRAAAAAAAAAAAAAAAB.json": json.dumps(song(song_id="SO1", title="Uno")),
+            SONG_B: json.dumps(song(song_id="SO1", title="Uno")),
         },
         rows=2,
         table="staging_songs",
@@ -265,3 +299,20 @@ def test_input_no_load_can_start_from_is_a_clear_error_and_changes_nothing(
     with pytest.raises(error, match=re.compile(message)):
         warehouse.load_staging(EVENTS, raw_files(files), days=EVERY_DAY)
     assert _fetch(warehouse, "SELECT COUNT(*) FROM staging_events") == [(4,)]
+
+
+def test_numbers_in_text_columns_arrive_with_the_digits_of_the_file(warehouse, raw_files):
+    case = CASES["numbers in text columns, as the file writes them"]
+    warehouse.load_staging(SONGS, raw_files(_with_the_other_table(case)))
+    assert _fetch(warehouse, "SELECT title, artist_name, artist_location FROM staging_songs") == [
+        (BIG, "1E2", "-0")
+    ]
+
+
+def test_a_rejection_records_the_value_as_the_file_holds_it(warehouse, raw_files):
+    case = CASES["a year written 1E3 or past 64 bits"]
+    tolerant = warehouse.model_copy(update={"maxerror": 100})
+    tolerant.load_staging(SONGS, raw_files(_with_the_other_table(case)))
+    assert _fetch(
+        warehouse, "SELECT colname, raw_field_value FROM load_errors ORDER BY filename"
+    ) == [("year", "1E3"), ("year", BIG)]

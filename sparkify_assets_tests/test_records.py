@@ -10,8 +10,10 @@ from collections.abc import Iterator
 
 import pytest
 
+from sparkify_assets.copyjson.convert import JsonNumber
 from sparkify_assets.copyjson.records import (
     MAX_RECORD_BYTES,
+    exact_loads,
     iter_lines,
     iter_records,
     read_chunks,
@@ -229,3 +231,36 @@ def test_chunk_boundaries_do_not_change_the_lines_or_the_records(chunk_size: int
 def test_read_chunks_hands_over_every_byte_of_the_stream():
     data = bytes(range(256)) * 5000  # larger than one read chunk
     assert b"".join(read_chunks(io.BytesIO(data))) == data
+
+
+@pytest.mark.parametrize("number", [b"1e400", b"-1E309", b"9e999999"])
+def test_a_number_beyond_a_doubles_range_is_valid_json_and_its_record_keeps_its_text(number):
+    """orjson refuses `1e400` (it would be infinite as a double); JSON has no such limit, so the
+    record is read again keeping the number's text, for the columns to judge."""
+    [(line, value)] = loaded(records_of(b'{"n": ' + number + b', "s": "x"}'))
+    assert line == 1
+    assert value == {"n": number.decode(), "s": "x"}
+    assert isinstance(value["n"], JsonNumber)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [b'{"n": NaN}', b'{"n": Infinity}', b'{"n": -Infinity}', b'{"s": "\\ud800"}',
+     b'{"n": 1e400, "s": "\\udfff"}', b'{"n": 1e400,}', b'{"n": 01}'],
+)  # fmt: skip
+def test_what_json_does_not_allow_stays_invalid_even_beside_a_huge_number(raw: bytes):
+    [(line, reason)] = rejected(records_of(raw))
+    assert line == 1 and "invalid JSON" in reason
+
+
+def test_exact_loads_keeps_every_numbers_text_and_nothing_else_changes():
+    value = exact_loads(b'{"a": [1E2, -0, 1.50, true, null, "1.50"], "b": {"c": 7}}')
+    assert value == {"a": ["1E2", "-0", "1.50", True, None, "1.50"], "b": {"c": "7"}}
+    assert [type(item).__name__ for item in value["a"]] == [
+        "JsonNumber", "JsonNumber", "JsonNumber", "bool", "NoneType", "str"
+    ]  # fmt: skip
+
+
+def test_a_record_nested_deeper_than_the_exact_decoder_can_is_refused_with_a_reason():
+    with pytest.raises(ValueError, match="nested too deeply"):
+        exact_loads(b"[" * 100_000 + b"]" * 100_000)

@@ -5,14 +5,21 @@ generated from the characters it covers and checked against Python's own decodin
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
+from sparkify_assets.checks import DAMAGE_MARK
 from sparkify_assets.sql import SQL_DIR
+from sparkify_assets.tables import STAGING_TABLES
 
-# Latin-1 letters and signs (all the real logs hold) and the common typographic punctuation.
+from .rawdata import event, log_files
+
+# Latin-1 letters and signs (all the real logs hold), Latin Extended-A (Central European and
+# Turkish: Ł, ő, ś, ž, ğ), Greek and Cyrillic, and the common typographic punctuation.
 COVERED = [
-    *map(chr, range(0x80, 0x100)),
+    *map(chr, range(0x80, 0x180)),
+    *map(chr, range(0x370, 0x500)),
     *map(chr, range(0x2010, 0x2028)),
     *map(chr, range(0x2030, 0x203F)),
     "\u20ac",  # €
@@ -25,8 +32,11 @@ HEADER = """\
 -- The event logs hold non-ASCII text encoded more than once: UTF-8 bytes read as Latin-1 and
 -- encoded again, twice over in the real logs ('Björk' arrives as 'BjÃ\\u0083Â¶rk'). Each layer of
 -- damage turns one character into the Latin-1 reading of its UTF-8 bytes; this function undoes
--- {layers} such layers for the {count} characters it covers: U+0080-U+00FF (every non-ASCII
--- character in the real logs) and common punctuation (dashes, quotes, ellipsis, euro, trademark).
+-- {layers} such layers for the {count} characters it covers, and only those: U+0080-U+017F
+-- (Latin-1, every non-ASCII character in the real logs, and Latin Extended-A: Ł, ő, ś, ž, ğ),
+-- U+0370-U+04FF (Greek and Cyrillic) and common punctuation (dashes, quotes, ellipsis, euro,
+-- trademark). Any other character (other scripts, CJK, emoji) keeps its damage; the songplays
+-- check damaged_text (sql/checks/damaged_text.sql) names the values left so.
 -- Text without damage comes back unchanged.
 --
 -- It is plain SQL (nested REPLACE, no FROM), so the same function runs on PostgreSQL and on
@@ -64,9 +74,12 @@ def generated_function() -> str:
     replacements = sorted(
         ((damage(char), char) for char in COVERED), key=lambda pair: -len(pair[0])
     )
+    # A damaged text is all U+0080-U+00FF (Latin-1 read of bytes), so every layer but the
+    # innermost needs only those characters' replacements: 128 instead of all, per layer.
+    latin_1 = [(damaged, char) for damaged, char in replacements if char < "\u0100"]
     expression = "$1"
-    for _ in range(LAYERS):
-        for damaged, char in replacements:
+    for layer in range(LAYERS):
+        for damaged, char in replacements if layer == LAYERS - 1 else latin_1:
             expression = f"REPLACE({expression}, {_literal(damaged)}, {_literal(char)})"
     tells = sorted({damaged[0] for damaged, _ in replacements})
     guard = " AND ".join(f"STRPOS($1, {_literal(tell)}) = 0" for tell in tells)
@@ -132,3 +145,42 @@ def test_it_repairs_every_damaged_value_of_the_real_logs_as_python_does(repair, 
     values_in_order = sorted(values)
     assert len(values_in_order) > 100
     assert repair(values_in_order) == [repaired_by_python(v) for v in values_in_order]
+
+
+MARK = re.compile(DAMAGE_MARK)  # the damaged_text check's pattern, as Python reads it
+
+
+NAMES = ["Łódź", "Erdős", "Dvořák", "Śląsk", "Ağr\u0131", "Ελλάδα", "Москва"]
+
+
+@pytest.mark.parametrize("text", NAMES)
+@pytest.mark.parametrize("layers", [1, 2])
+def test_central_european_greek_and_cyrillic_names_are_repaired(repair, text, layers) -> None:
+    assert repair([damage(text, layers)]) == [text]
+
+
+def test_clean_text_with_the_tell_letters_comes_back_unchanged(repair) -> None:
+    clean = ["Åsa", "Ärzte", "Ñandú", "Ólafur Arnalds", "Íslenska", "Ðorđe", "Ελληνικά", "Русский"]
+    assert repair(clean) == clean
+
+
+@pytest.mark.parametrize("text", ["中文", "עברית", "😀", "ह"])
+def test_characters_outside_the_table_keep_their_damage_and_show_the_mark(repair, text) -> None:
+    [repaired] = repair([damage(text, 2)])
+    assert repaired != text
+    assert MARK.search(repaired)
+
+
+def test_the_mark_is_absent_from_every_covered_character_once_repaired(repair) -> None:
+    repaired = repair([damage(char, 2) for char in COVERED])
+    assert [text for text in repaired if MARK.search(text)] == []
+
+
+def test_the_damaged_text_check_names_the_plays_texts_the_repair_left(warehouse, raw_files):
+    left = damage("中文", 2)
+    events = [event(song=damage("Łódź", 2)), event(artist=left, itemInSession=1)]
+    warehouse.load_staging(STAGING_TABLES[0], raw_files(log_files(("2018-11-01", events))))
+    with warehouse.session() as session:
+        session.execute("functions/repair_text")
+        damaged = session.fetch_all("checks/damaged_text", {"damage_mark": DAMAGE_MARK})
+    assert damaged == [(damage("中文", 1), 1)]

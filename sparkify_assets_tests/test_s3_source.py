@@ -1,18 +1,27 @@
 """The raw files read from S3 (moto's S3 server over real HTTP): the same keys, bytes and errors
-as a local directory, unsigned reads of a public bucket, and a staging load straight from S3."""
+as a local directory, unsigned reads of a public bucket, a staging load straight from S3, one
+client per source, and reads that survive a body cut short by the network (through a proxy that
+cuts it) without ever splicing two versions of an object."""
 
 from __future__ import annotations
 
+import http.client
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 import boto3
 import pytest
 from dagster_aws.s3 import S3Resource
 from moto.server import ThreadedMotoServer
 
-from sparkify_assets.resources.source import RawSourceResource, SourceError
+from sparkify_assets.resources.source import READ_ATTEMPTS, RawSourceResource, SourceError
 from sparkify_assets.resources.warehouse import WarehouseResource
 from sparkify_assets.tables import STAGING_TABLES
 
@@ -250,3 +259,184 @@ def test_the_sensor_finds_new_and_rewritten_day_files_in_s3_through_get_objects(
         ("2018-11-02", "2018-11-03")
     ]
     assert tick(third.cursor).run_requests == []
+
+
+def _staged_rows(warehouse: WarehouseResource, table: str) -> list[tuple]:
+    with warehouse.session() as session:
+        session.cursor.execute(f"SELECT * FROM {table}")
+        return sorted(session.cursor.fetchall(), key=repr)
+
+
+def _new_bucket(s3_server: S3Server, bucket: str, files: dict[str, bytes]) -> None:
+    """A bucket holding `files` under ROOT/, put by a few threads."""
+    client = boto3.client("s3", endpoint_url=s3_server.endpoint_url, region_name=REGION)
+    client.create_bucket(Bucket=bucket)
+
+    def put(item: tuple[str, bytes]) -> None:
+        client.put_object(Bucket=bucket, Key=f"{ROOT}/{item[0]}", Body=item[1])
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(put, files.items()))
+
+
+_HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length"}
+
+
+@dataclass
+class CuttingProxy:
+    """An HTTP proxy on 127.0.0.1 in front of moto's server. A GetObject answer it is told to
+    cut goes out with its whole Content-Length but half its body, and the connection is closed:
+    the client sees a real short read. `cut(object path, nth GET of it)` decides; `before_cut`
+    runs first (to replace the object in the meantime)."""
+
+    upstream: str
+    cut: Callable[[str, int], bool] = lambda path, nth: False
+    before_cut: Callable[[str], None] = lambda path: None
+    gets: Counter[str] = field(default_factory=Counter)
+    cuts: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def should_cut(self, path: str, status: int) -> bool:
+        """Count a GET of an object, and say whether to cut its answer."""
+        with self.lock:
+            self.gets[path] += 1
+            cut = status in (200, 206) and self.cut(path, self.gets[path])
+            self.cuts += cut
+        if cut:
+            self.before_cut(path)
+        return cut
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        proxy, upstream = self, urlsplit(self.upstream)
+
+        class Forward(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as S3 answers
+
+            def do_GET(self) -> None:
+                connection = http.client.HTTPConnection(upstream.hostname, upstream.port)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
+                connection.request("GET", self.path, headers=headers)
+                answer = connection.getresponse()
+                body = answer.read()
+                connection.close()
+                path = urlsplit(self.path).path.lstrip("/")
+                is_object = "/" in path  # bucket/key, not a bucket's listing
+                cut = is_object and proxy.should_cut(path, answer.status)
+                self.send_response(answer.status)
+                for name, value in answer.getheaders():
+                    if name.lower() not in _HOP_BY_HOP:
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body[: len(body) // 2] if cut else body)
+                self.close_connection = cut
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        return Forward
+
+
+@pytest.fixture
+def cutting_proxy(s3_server: S3Server) -> Iterator[tuple[CuttingProxy, S3Server]]:
+    """The proxy, and S3 as seen through it."""
+    proxy = CuttingProxy(s3_server.endpoint_url)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), proxy.handler())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        yield proxy, S3Server(f"http://{host}:{port}")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_one_s3_client_serves_every_listing_and_read_of_a_source_not_one_per_file(
+    s3_server: S3Server, warehouse: WarehouseResource, monkeypatch: pytest.MonkeyPatch
+):
+    built: list[object] = []
+    get_client = S3Resource.get_client
+
+    def counted(resource: S3Resource) -> object:
+        built.append(get_client(resource))
+        return built[-1]
+
+    monkeypatch.setattr(S3Resource, "get_client", counted)
+    source = s3_server.source()
+    events = warehouse.load_staging(EVENTS, source)
+    songs = warehouse.load_staging(SONGS, source)
+    assert events.result.files + songs.result.files == len(LOG_FILES) + len(SONG_FILES)
+    assert len(built) == 1
+
+
+def test_listing_more_than_a_thousand_keys_reads_every_page(s3_server: S3Server):
+    many = {f"song_data/M/TRM{index:06d}.json": b"{}" for index in range(1_005)}
+    _new_bucket(s3_server, "sparkify-many", {**many, "log_data/x.json": b"{}"})
+    source = s3_server.source(f"s3://sparkify-many/{ROOT}")
+    pages: list[object] = []
+    source.s3_client().meta.events.register(
+        "before-call.s3.ListObjectsV2", lambda **kwargs: pages.append(kwargs)
+    )
+    assert source.list_keys("song_data/") == sorted(many)
+    assert len(pages) == 2  # S3 gives at most 1,000 keys a page
+
+
+@pytest.mark.parametrize("table", STAGING_TABLES, ids=lambda table: table.name)
+def test_a_body_cut_short_once_is_read_again_and_the_load_equals_the_load_from_disk(
+    cutting_proxy: tuple[CuttingProxy, S3Server],
+    warehouse: WarehouseResource,
+    raw_files,
+    table,
+):
+    proxy, through_proxy = cutting_proxy
+    proxy.cut = lambda path, nth: nth == 1  # every object's first GET
+    from_s3 = warehouse.load_staging(table, through_proxy.source())
+    rows_from_s3 = _staged_rows(warehouse, table.name)
+    from_disk = warehouse.load_staging(table, raw_files(UPLOADED))
+
+    assert proxy.cuts == from_s3.result.files + (table.jsonpaths is not None) > 0
+    assert (from_s3.result.files, from_s3.result.rejected) == (from_disk.result.files, 0)
+    assert rows_from_s3 == _staged_rows(warehouse, table.name)
+    assert len(rows_from_s3) == from_disk.result.rows_loaded > 0
+
+
+def test_a_body_cut_short_every_time_fails_the_load_in_one_line_naming_the_key_and_cause(
+    cutting_proxy: tuple[CuttingProxy, S3Server], warehouse: WarehouseResource
+):
+    proxy, through_proxy = cutting_proxy
+    key = sorted(SONG_FILES)[1]
+    proxy.cut = lambda path, nth: path == f"{BUCKET}/{ROOT}/{key}"
+    with pytest.raises(SourceError) as failure:
+        warehouse.load_staging(SONGS, through_proxy.source())
+    message = str(failure.value)
+    assert re.fullmatch(
+        rf"cannot read s3://{BUCKET}/{ROOT}/{re.escape(key)}: "
+        rf"(IncompleteReadError|ResponseStreamingError): [^\n]*\d+ (bytes )?read[^\n]* "
+        rf"\(after {READ_ATTEMPTS} attempts\)",
+        message,
+    ), message
+    assert proxy.gets[f"{BUCKET}/{ROOT}/{key}"] == READ_ATTEMPTS
+
+
+def test_an_object_replaced_while_it_was_read_fails_the_load_rather_than_splice_versions(
+    s3_server: S3Server, cutting_proxy: tuple[CuttingProxy, S3Server], warehouse: WarehouseResource
+):
+    bucket = "sparkify-changing"
+    _new_bucket(s3_server, bucket, SONG_FILES)
+    key = sorted(SONG_FILES)[2]
+    path = f"{bucket}/{ROOT}/{key}"
+    newer = json.dumps(song(song_id="SOREPLACED0000000", title="A newer version")).encode()
+    client = boto3.client("s3", endpoint_url=s3_server.endpoint_url, region_name=REGION)
+    proxy, through_proxy = cutting_proxy
+    proxy.cut = lambda cut_path, nth: cut_path == path and nth == 1
+    proxy.before_cut = lambda cut_path: client.put_object(
+        Bucket=bucket, Key=f"{ROOT}/{key}", Body=newer
+    )
+    with pytest.raises(SourceError) as failure:
+        warehouse.load_staging(SONGS, through_proxy.source(f"s3://{bucket}/{ROOT}"))
+    message = str(failure.value)
+    assert message.startswith(f"cannot read s3://{path}: it changed while it was read")
+    assert "\n" not in message
+    assert proxy.gets[path] == 2  # the retry was refused (If-Match), never read

@@ -260,17 +260,6 @@ def test_a_first_day_that_is_not_over_yet_is_refused_unless_a_last_day_is_set():
     assert Settings.from_env(told).last_day == date(2999, 1, 2)
 
 
-@pytest.mark.parametrize(
-    "home", ["/tmp/with space/sparkify", "/tmp/it's", "/tmp/a;touch x", '/tmp/"q"', "/tmp/$HOME"]
-)
-def test_a_home_the_embedded_server_cannot_start_in_is_refused_naming_it(home: str):
-    with pytest.raises(SettingsError, match=r"SPARKIFY_HOME=.*the embedded PostgreSQL can't start"):
-        Settings.from_env({"SPARKIFY_HOME": home})
-    # Another warehouse: the home holds only the sample data, and any folder will do.
-    other = {"SPARKIFY_HOME": home, "SPARKIFY_WAREHOUSE_URL": "postgresql://u@db.example/w"}
-    assert str(Settings.from_env(other).home) == home
-
-
 def test_the_embedded_server_starts_in_a_home_of_letters_of_any_alphabet(tmp_path: Path):
     from sparkify_assets.resources.embedded import embedded_postgres_dsn, stop_embedded_postgres
 

@@ -110,7 +110,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
     except KeyboardInterrupt:  # before or after the run, which reports its own interruption
         return pipeline.say_interrupted(started)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

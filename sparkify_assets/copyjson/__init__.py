@@ -4,8 +4,9 @@ same record of rejected rows, streamed into PostgreSQL with `COPY FROM STDIN`.""
 from .batches import JsonFormat, LoadError
 from .convert import Column
 from .loader import LoadResult, load_fails, load_json_files
+from .local_files import UnreadableFile
 from .mapping import JsonPathsError
-from .parallel import LocalFiles, RemoteFiles, UnreadableFile
+from .parallel import LocalFiles, RemoteFiles
 
 __all__ = [
     "Column",

@@ -8,22 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from operator import call
 from typing import IO, Any
-
-import orjson
 
 from .convert import (
     ERR_PARSE,
+    NULL,
     Column,
     ConversionError,
+    as_text,
     converter_for,
     fast_converter_for,
     needs_escaping,
 )
 from .fused import fused_row
 from .mapping import Getter, auto_getters, jsonpaths_getters, parse_jsonpaths, single_keys
-from .records import iter_lines, iter_records, read_chunks
+from .records import decode, exact_loads, iter_lines, iter_records, read_chunks
 
 BATCH_ROWS = 5_000
 RAW_LINE_CHARS = 1024  # STL_LOAD_ERRORS.raw_line is CHAR(1024)
@@ -84,34 +83,29 @@ class RowEncoder:
 
     def encode(self, name: str, line_number: int, record: Any, raw: bytes) -> str | LoadError:
         """The record as one COPY text line (no line break), or the reason it is rejected."""
-        if needs_escaping(raw):
-            return self.escaped_line(name, line_number, record, raw)
+        if not needs_escaping(raw):
+            try:
+                return self.unescaped_line(record)[0][:-1]
+            except ConversionError:
+                pass
+        exact = self.exact_line(name, line_number, raw)
+        return exact if isinstance(exact, LoadError) else exact[0][:-1]
+
+    def exact_line(self, name: str, line_number: int, raw: bytes) -> tuple[str, int] | LoadError:
+        """The record's line (escaped, line break included) and its NULLs, by the full rules
+        from the raw record decoded again with every number as the file writes it; or the first
+        thing refused, as Redshift reports it, quoting the file's text. The slow path: for the
+        records the row function refuses or that need escaping."""
         try:
-            return self.unescaped_line(record)[0][:-1]
-        except ConversionError:
-            return self.rejection(name, line_number, record, raw)
-
-    def escaped_line(self, name: str, line_number: int, record: Any, raw: bytes) -> str | LoadError:
-        """The record's line by the full rules, which escape what COPY text must."""
-        try:
-            return "\t".join(map(call, self.converters, self.values(record)))
-        except ConversionError:
-            return self.rejection(name, line_number, record, raw)
-
-    def clean(self, data: bytes, rows: int, nulls: int) -> bool:
-        """Whether `rows` unescaped lines holding `nulls` NULLs need no escaping: no backslash
-        but the NULLs' own, no CR or NUL, no tab or line break beyond the separators. A value
-        can only add to these bytes (UTF-8 never uses them inside a character), so counting
-        them all in one pass at C speed is enough."""
-        separators = rows * len(self.columns)  # the tabs between fields and the line breaks
-        return len(data) - len(data.translate(None, _SPECIAL_BYTES)) == separators + nulls
-
-    def rejection(self, name: str, line_number: int, record: Any, raw: bytes) -> LoadError:
-        """The first column whose value the full rules refuse, as Redshift reports it."""
-        values = self.values(record)
+            values = self.values(exact_loads(raw))
+        except ConversionError as error:  # not an object under 'auto'
+            return LoadError(name, line_number, error.code, error.reason, raw_line(raw))
+        except ValueError as error:  # JSON orjson took but the standard library can't nest
+            return LoadError(name, line_number, ERR_PARSE, str(error), raw_line(raw))
+        fields = []
         for column, convert, value in zip(self.columns, self.converters, values, strict=True):
             try:
-                convert(value)
+                fields.append(convert(value))
             except ConversionError as error:
                 return LoadError(
                     name,
@@ -121,9 +115,17 @@ class RowEncoder:
                     raw_line(raw),
                     column.name,
                     column.data_type,
-                    str(value)[:RAW_LINE_CHARS],
+                    as_text(value)[:RAW_LINE_CHARS],
                 )
-        raise AssertionError("a fast converter refused a value the full rules accept")
+        return "\t".join(fields) + "\n", fields.count(NULL)
+
+    def clean(self, data: bytes, rows: int, nulls: int) -> bool:
+        """Whether `rows` unescaped lines holding `nulls` NULLs need no escaping: no backslash
+        but the NULLs' own, no CR or NUL, no tab or line break beyond the separators. A value
+        can only add to these bytes (UTF-8 never uses them inside a character), so counting
+        them all in one pass at C speed is enough."""
+        separators = rows * len(self.columns)  # the tabs between fields and the line breaks
+        return len(data) - len(data.translate(None, _SPECIAL_BYTES)) == separators + nulls
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,7 @@ def file_batches(name: str, handle: IO[bytes], encoder: RowEncoder) -> Iterator[
             try:
                 line, line_nulls = unescaped_line(value)
             except ConversionError:
-                errors.append(encoder.rejection(name, line_number, value, raw))
+                nulls += pending.add_exact(line_number, raw)
             else:
                 rows.append(line)
                 raws.append(raw)
@@ -180,6 +182,17 @@ class _PendingRows:
         self.line_numbers: list[int] = []
         self.errors: list[LoadError] = []
 
+    def add_exact(self, line_number: int, raw: bytes) -> int:
+        """Add the record by `RowEncoder.exact_line`, as a row or a rejection; its NULLs."""
+        exact = self.encoder.exact_line(self.name, line_number, raw)
+        if isinstance(exact, LoadError):
+            self.errors.append(exact)
+            return 0
+        self.rows.append(exact[0])
+        self.raws.append(raw)
+        self.line_numbers.append(line_number)
+        return exact[1]
+
     def take(self, nulls: int, files_done: int) -> Batch:
         """The pending rows, which hold `nulls` NULLs, as one batch (written again if it needs
         escaping); the row lists are emptied in place, the errors go with the batch."""
@@ -200,7 +213,7 @@ class _PendingRows:
         and rejects one that holds a NUL."""
         rows = []
         for raw, line_number in zip(self.raws, self.line_numbers, strict=True):
-            line = self.encoder.encode(self.name, line_number, orjson.loads(raw), raw)
+            line = self.encoder.encode(self.name, line_number, decode(raw), raw)
             if isinstance(line, LoadError):
                 self.errors.append(line)
             else:

@@ -40,6 +40,14 @@ ERR_INVALID_FLOAT = 1208  # invalid float
 ERR_INVALID_CHARACTER = 1220  # invalid or unsupported UTF-8 code point
 
 
+class JsonNumber(str):
+    """A JSON number as the file writes it (`1E2`, `1.50`, `-0`, 30 digits): Redshift keeps that
+    text in a text column, which a decoded int or float has lost. `records.exact_loads` gives
+    them; the numeric rules read the text as they read a string's."""
+
+    __slots__ = ()
+
+
 class ConversionError(ValueError):
     def __init__(self, code: int, reason: str) -> None:
         super().__init__(reason)
@@ -136,14 +144,29 @@ def needs_escaping(raw_record: bytes) -> bool:
     return _ESCAPE_IN_JSON.search(raw_record) is not None
 
 
-def _as_text(value: Any) -> str:
-    """A JSON value as Redshift stores it in a text column: numbers keep their text."""
+def as_text(value: Any) -> str:
+    """A JSON value as Redshift stores it in a text column, and as a rejection quotes it: a
+    number keeps the file's text when it is a `JsonNumber` (else its shortest repr), an object
+    or array is its compact JSON text."""
     if isinstance(value, str):
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
         return repr(value)
+    return _json_text(value)
+
+
+def _json_text(value: Any) -> str:
+    """Compact JSON text of a decoded value, its `JsonNumber`s written bare (orjson would quote
+    them, as strings)."""
+    if isinstance(value, dict):
+        pairs = (f"{_json_text(key)}:{_json_text(item)}" for key, item in value.items())
+        return "{" + ",".join(pairs) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(map(_json_text, value)) + "]"
+    if isinstance(value, JsonNumber):
+        return str(value)
     return orjson.dumps(value).decode()
 
 
@@ -151,7 +174,7 @@ def _text_converter(max_length: int | None, truncate: bool) -> Converter:
     def convert(value: Any) -> str:
         if value is None:
             return NULL
-        text = _as_text(value)
+        text = as_text(value)
         if "\x00" in text:
             raise ConversionError(ERR_INVALID_CHARACTER, "NUL character (U+0000) in text")
         if max_length is not None and len(text) * 4 > max_length:
@@ -176,14 +199,21 @@ def _integer_converter(type_name: str, low: int, high: int) -> Converter:
             return NULL  # Redshift loads an empty field into a non-text column as NULL
         if isinstance(value, bool) or not isinstance(value, int | str):
             raise ConversionError(
-                ERR_INVALID_DIGIT, f"invalid digit: {_as_text(value)!r} is not a whole number"
+                ERR_INVALID_DIGIT, f"invalid digit: {as_text(value)[:64]!r} is not a whole number"
             )
         if isinstance(value, str):
             if not _INTEGER_TEXT.fullmatch(value):
                 raise ConversionError(
                     ERR_INVALID_DIGIT, f"invalid digit: {value[:64]!r} is not a whole number"
                 )
-            value = int(value)
+            text = value.strip(" \t")
+            # Over 19 significant digits is beyond any of the types (and int() refuses a text
+            # of over 4,300 digits).
+            if len(text.lstrip("+-").lstrip("0")) > 19:
+                raise ConversionError(
+                    ERR_TOO_LONG, f"{text[:64]} is out of range for type {type_name}"
+                )
+            value = int(text)
         if not low <= value <= high:
             raise ConversionError(ERR_TOO_LONG, f"{value} is out of range for type {type_name}")
         return str(value)
@@ -195,12 +225,12 @@ def _float(value: Any) -> str:
     if value is None or value == "":
         return NULL
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise ConversionError(ERR_INVALID_FLOAT, f"invalid float: {_as_text(value)[:64]!r}")
+        raise ConversionError(ERR_INVALID_FLOAT, f"invalid float: {as_text(value)[:64]!r}")
     if isinstance(value, str) and not _FLOAT_TEXT.fullmatch(value):
         raise ConversionError(ERR_INVALID_FLOAT, f"invalid float: {value[:64]!r}")
     number = float(value)
-    if not math.isfinite(number):
-        raise ConversionError(ERR_INVALID_FLOAT, f"invalid float: {_as_text(value)[:64]!r}")
+    if not math.isfinite(number):  # `1e400`: beyond a double's range
+        raise ConversionError(ERR_INVALID_FLOAT, f"invalid float: {as_text(value)[:64]!r}")
     return repr(number)
 
 
@@ -209,7 +239,7 @@ def _boolean(value: Any) -> str:
         return NULL
     if isinstance(value, bool):
         return "t" if value else "f"
-    text = _as_text(value).strip().lower()
+    text = as_text(value).strip().lower()
     if text in {"t", "true", "1", "y", "yes"}:
         return "t"
     if text in {"f", "false", "0", "n", "no"}:

@@ -6,6 +6,7 @@ with one f-string; any other value goes to the column's `fast_converter_for` con
 rules themselves stay in `convert`. Like those converters, the function writes text unescaped,
 and it counts the NULLs it writes: in a batch of its lines, every backslash must then be one of
 those NULLs' (`RowEncoder.clean`); a batch where one is not is written again by the full rules.
+A number bound for a text column raises `NeedsFileText`: its text is only in the raw record.
 """
 
 from __future__ import annotations
@@ -16,11 +17,29 @@ from typing import Any
 
 import orjson
 
-from .convert import FLOAT_TYPES, INTEGER_RANGES, NULL, TEXT_TYPES, Column, Converter
+from .convert import (
+    ERR_PARSE,
+    FLOAT_TYPES,
+    INTEGER_RANGES,
+    NULL,
+    TEXT_TYPES,
+    Column,
+    ConversionError,
+    Converter,
+)
 from .mapping import Getter
 
 # A record → its COPY line (line break included, text unescaped) and how many NULLs it holds.
 RowFunction = Callable[[Any], tuple[str, int]]
+
+
+class NeedsFileText(ConversionError):
+    """A text column's value is a number (or holds one) whose text orjson has lost: `1E2` and
+    `1.50` are floats, `-0` is 0, digits past 64 bits a float. The record is done again from its
+    raw line by `RowEncoder.exact_line`, which keeps every number's text."""
+
+    def __init__(self) -> None:
+        super().__init__(ERR_PARSE, "a number's text is needed from the raw record")
 
 
 def fused_row(
@@ -46,7 +65,11 @@ def _compile(
     by_getters: RowFunction | None,
 ) -> RowFunction:
     values = [f"v{index}" for index in range(len(columns))]
-    namespace: dict[str, Any] = {"NULL": NULL, "by_getters": by_getters}
+    namespace: dict[str, Any] = {
+        "NULL": NULL,
+        "by_getters": by_getters,
+        "NeedsFileText": NeedsFileText,
+    }
     body = ["def row(record):"]
     if keys is None:
         namespace.update({f"getter{index}": getter for index, getter in enumerate(getters)})
@@ -74,6 +97,8 @@ def _compile(
             f"            {value} = NULL",
             "            nulls += 1",
         ]
+        if column.data_type in TEXT_TYPES:
+            body += [f"        elif {_text_lost(value)}:", "            raise NeedsFileText"]
         body += ["        else:", f"            {value} = convert{index}({value})"]
         body += [f"            if {value} == NULL:", "                nulls += 1"]
     fields = "\\t".join(f"{{{value}}}" for value in values)
@@ -88,6 +113,15 @@ def _as_decoded(keys: Sequence[str]) -> list[str]:
     keys), so that looking them up matches by identity instead of comparing text."""
     decoded = {key: key for key in orjson.loads(orjson.dumps(dict.fromkeys(keys)))}
     return [decoded.get(key, key) for key in keys]
+
+
+def _text_lost(value: str) -> str:
+    """Whether orjson's value no longer tells the file's text: a float, the int 0 (`-0` too), an
+    object or array (which may hold either). A non-zero int's digits are its text."""
+    return (
+        f"type({value}) is float or type({value}) is int and not {value} "
+        f"or type({value}) is dict or type({value}) is list"
+    )
 
 
 def _shortcut(column: Column, value: str) -> str:

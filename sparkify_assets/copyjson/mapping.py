@@ -1,7 +1,8 @@
 """Which JSON value goes to which column: Redshift's JSONPaths file, or `auto`.
 
 JSONPaths map by position (the n-th path fills the n-th column); `auto` maps each column to the
-object key of the same name. A missing key or path loads NULL, as on Redshift.
+object key of the same name. A missing key or path loads NULL, as on Redshift; under `auto`, a
+record that is not an object is rejected.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import orjson
+
+from .convert import ERR_PARSE, ConversionError
 
 Getter = Callable[[Any], Any]
 
@@ -120,8 +123,30 @@ def single_keys(steps_per_column: Sequence[list[str | int]]) -> list[str] | None
     return None
 
 
+# 'auto' maps object keys to same-named columns, so a record that is an array has no value for
+# any column: Redshift's COPY examples ("Load from JSON arrays using a JSONPaths file") say "To
+# load from JSON data that consists of a set of arrays, you must use a JSONPaths file to map the
+# array elements to columns".
+# https://docs.aws.amazon.com/redshift/latest/dg/r_COPY_command_examples.html
+# https://docs.aws.amazon.com/redshift/latest/dg/copy-usage_notes-copy-from-json.html
+# Such a record is rejected, not loaded as a row of NULLs.
+NOT_AN_OBJECT = (
+    "a JSON array, not an object: FORMAT AS JSON 'auto' maps object keys to columns (a set of "
+    "arrays needs a JSONPaths file)"
+)
+
+
 def auto_getters(columns: Sequence[str]) -> list[Getter]:
-    return [_getter([column]) for column in columns]
+    return [_key_of_object(column) for column in columns]
+
+
+def _key_of_object(key: str) -> Getter:
+    def get(record: Any) -> Any:
+        if type(record) is dict:
+            return record.get(key)
+        raise ConversionError(ERR_PARSE, NOT_AN_OBJECT)
+
+    return get
 
 
 def _getter(steps: list[str | int]) -> Getter:

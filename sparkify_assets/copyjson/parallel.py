@@ -32,6 +32,7 @@ import orjson
 
 from .batches import BATCH_ROWS, Batch, JsonFormat, LoadError, RowEncoder, file_batches
 from .convert import Column
+from .local_files import UnreadableFile, local_file_batches
 
 OpenFile = Callable[[str], AbstractContextManager[IO[bytes]]]
 Put = Callable[[Batch | BaseException], bool]
@@ -49,10 +50,6 @@ _MAX_CHUNK_FILES = 512  # few enough that a chunk of small files takes well unde
 _ERRORS_PER_FRAME = 1_000
 
 
-class UnreadableFile(OSError):
-    """A worker could not open or read one of the files."""
-
-
 class WorkerFailed(RuntimeError):
     """A worker process ended without finishing its files."""
 
@@ -63,6 +60,7 @@ class LocalFiles:
 
     root: Path
     workers: int = field(default_factory=lambda: len(os.sched_getaffinity(0)))  # usable cores
+    load_began_ns: int | None = None  # a file written since (wall clock) fails the load
 
 
 @dataclass(frozen=True)
@@ -173,6 +171,7 @@ def _process_batches(
             "jsonpaths_name": json_format.jsonpaths_name,
             "jsonpaths_document": base64.b64encode(json_format.jsonpaths_document or b"").decode(),
             "truncate_columns": json_format.truncate_columns,
+            "load_began_ns": reader.load_began_ns,
         }
     )
 
@@ -298,14 +297,12 @@ def work(stdin: IO[bytes], stdout: IO[bytes]) -> None:
         pending = _Pending()
         for name in orjson.loads(line):
             try:
-                with open(root / name, "rb") as handle:
-                    for batch in file_batches(name, handle, encoder):
-                        pending.add(batch)
-                        if pending.rows >= BATCH_ROWS or pending.errors >= _ERRORS_PER_FRAME:
-                            _write_frame(stdout, _BATCH, pending.take())
-            except OSError as error:
-                failure = f"cannot read {root / name}: {error.strerror or error}"
-                _write_frame(stdout, _UNREADABLE, Batch(failure.encode(), 0, 0, [], 0))
+                for batch in local_file_batches(root / name, name, encoder, setup["load_began_ns"]):
+                    pending.add(batch)
+                    if pending.rows >= BATCH_ROWS or pending.errors >= _ERRORS_PER_FRAME:
+                        _write_frame(stdout, _BATCH, pending.take())
+            except UnreadableFile as error:
+                _write_frame(stdout, _UNREADABLE, Batch(str(error).encode(), 0, 0, [], 0))
                 stdout.flush()
                 return
         if pending.batches:

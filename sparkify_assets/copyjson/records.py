@@ -7,12 +7,15 @@ rejected one can be reported as Redshift's STL_LOAD_ERRORS does: file, line, rea
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_right
 from collections.abc import Generator, Iterable, Iterator
 from itertools import chain
 from typing import Any
 
 import orjson
+
+from .convert import JsonNumber
 
 MAX_RECORD_BYTES = 4 * 1024 * 1024  # Redshift's limit for one JSON object
 READ_CHUNK_BYTES = 1024 * 1024
@@ -103,6 +106,46 @@ def _numbered(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes]]:
     return chain(((1, first[1].removeprefix(_BOM)),), numbered)
 
 
+def exact_loads(raw: bytes) -> Any:
+    """The record's value with every number kept as the file's text (a `JsonNumber`), which
+    orjson's ints and floats lose (`1E2`, `1.50`, `-0`, digits past 64 bits, `1e400`). The
+    standard library's decoder, slower, for the few records that need it. Raises ValueError
+    (with the reason) for what is not JSON, as orjson would."""
+    try:
+        value = json.loads(
+            raw.decode("utf-8"),
+            parse_int=JsonNumber,
+            parse_float=JsonNumber,
+            parse_constant=_not_json,
+        )
+    except RecursionError:
+        raise ValueError("invalid JSON: nested too deeply") from None
+    # The standard library takes a lone surrogate escape (`"\ud800"`), which is not text and
+    # which orjson refuses; orjson also refuses to write one, so writing the value tells.
+    try:
+        orjson.dumps(value)
+    except orjson.JSONEncodeError as error:
+        raise ValueError(f"invalid JSON: {error}") from None
+    return value
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"invalid JSON: {constant} is not a JSON value")
+
+
+def decode(raw: bytes) -> Any:
+    """The record's value as orjson reads it; where orjson refuses valid JSON (a number beyond a
+    double's range, `1e400`), its exact value. Raises orjson.JSONDecodeError for invalid JSON."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        try:
+            return exact_loads(raw)
+        except ValueError:
+            pass
+        raise
+
+
 def _classify(line_number: int, value: Any, raw: bytes) -> RecordFields:
     if isinstance(value, dict | list):
         return (line_number, value, None, raw)
@@ -114,7 +157,7 @@ def _parse(line_number: int, raw: bytes) -> RecordFields:
         reason = f"JSON record of {len(raw):,} bytes is over Redshift's 4 MB limit"
         return (line_number, None, reason, raw[:1024])
     try:
-        return _classify(line_number, orjson.loads(raw), raw)
+        return _classify(line_number, decode(raw), raw)
     except orjson.JSONDecodeError as error:
         return (line_number, None, _describe_invalid(raw, error), raw)
 

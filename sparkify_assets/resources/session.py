@@ -92,6 +92,15 @@ class Session:
             for column in missing():  # again: another run may have added them meanwhile
                 self.execute("meta/load_history.add_column", column=column)
 
+        def narrow_filename() -> bool:  # PostgreSQL only: see the statement
+            widths = {column.name: column.max_length for column in self.columns("load_errors")}
+            return widths["filename"] == 1024
+
+        if self.target is Target.LOCAL and narrow_filename():
+            self.lock_creation(changing=True)
+            if narrow_filename():  # again: another run may have widened it meanwhile
+                self.execute("meta/load_errors.widen_filename")
+
     def create(self, *tables: Table) -> None:
         for table in tables:
             self.lock_creation(table.name)
@@ -223,6 +232,11 @@ class Session:
             )
         ]
 
+    def text_widths(self, table: str) -> dict[str, int | None]:
+        """Each column's width as the warehouse has it, in column order: an older table may be
+        narrower than its DDL."""
+        return {column.name: column.max_length for column in self.columns(table)}
+
     def state(self, table: str) -> TableState:
         row = self.fetch_one("common/count_rows", table=table)
         assert row is not None
@@ -242,3 +256,21 @@ class Session:
             column=day_column.name,
         )
         return TableState(table.name, row[0] if row else 0, self.columns(table.name))
+
+
+CUT = "…"  # ends a text cut to fit its column
+
+
+def fit_text(value: Any, width: int | None, target: Target) -> Any:
+    """A text cut to its VARCHAR's width, ending in an ellipsis, so that a row recording what
+    went wrong (a rejection) is kept whatever its length. Redshift counts the width in bytes,
+    PostgreSQL in characters."""
+    if not isinstance(value, str) or width is None or len(value) * 4 <= width:
+        return value
+    if target is Target.LOCAL:
+        return value if len(value) <= width else value[: width - len(CUT)] + CUT
+    encoded = value.encode("utf-8")
+    if len(encoded) <= width:
+        return value
+    # Whole characters only: a cut inside one would leave invalid UTF-8.
+    return encoded[: width - len(CUT.encode())].decode("utf-8", errors="ignore") + CUT

@@ -24,10 +24,11 @@ from ..copyjson import (
 )
 from ..partitions import Days, day_file, log_files_of
 from ..tables import StagingTable
+from ..targets import Target
 from .conflicts import is_conflict
 from .connect import first_line
-from .session import Session
-from .source import RawSourceResource, SourceError
+from .session import Session, fit_text
+from .source import RawSourceResource, SourceError, is_utf8
 
 Report = Callable[[str], None]
 # SYS_LOAD_HISTORY lists a COPY while it runs ("running") and once it ends; the wait for the end
@@ -87,7 +88,11 @@ class EmulatedCopy:
 
     def copy(self, session: Session, request: CopyRequest) -> CopyOutcome:
         table, source = request.table, request.source
-        keys = _files_under_prefix(table, request.files) or source.list_keys(table.prefix)
+        began_ns = time.time_ns()  # a local file written after this changed during the load
+        keys = _files_under_prefix(table, request.files)
+        if keys and not source.is_s3:
+            source.check_local_keys(keys, table.prefix)
+        keys = keys or source.list_keys(table.prefix)
         if request.days is not None and not request.days.everything:
             keys = _files_of_days(table, source, keys, request.days)
         json_format = JsonFormat(truncate_columns=request.truncate_columns)
@@ -101,7 +106,7 @@ class EmulatedCopy:
                 session.sql("common/copy_from_stdin", table=request.into),
                 session.columns(table.name),
                 keys,
-                self._reader(source),
+                self._reader(source, began_ns),
                 json_format,
                 request.maxerror,
                 request.report,
@@ -121,31 +126,41 @@ class EmulatedCopy:
             rejected_records=result.errors,
         )
 
-    def _reader(self, source: RawSourceResource) -> LocalFiles | RemoteFiles:
+    def _reader(self, source: RawSourceResource, began_ns: int) -> LocalFiles | RemoteFiles:
         workers = {} if self.workers is None else {"workers": self.workers}
-        if source.is_s3:
+        if source.is_s3:  # an S3 object is read in the version first read (source._S3Object)
             return RemoteFiles(source.open, **workers)
-        return LocalFiles(source.local_root(), **workers)
+        return LocalFiles(source.local_root(), load_began_ns=began_ns, **workers)
 
     def record_rejections(
         self, session: Session, outcome: CopyOutcome, load_id: str, started: datetime, table: str
     ) -> None:
+        if not outcome.rejected_records:
+            return
+        widths = session.text_widths("load_errors")
         session.copy_rows(
             "load_errors",
             [
-                (
-                    load_id,
-                    started,
-                    table,
-                    error.filename,
-                    error.line_number,
-                    error.colname,
-                    error.type,
-                    error.raw_line,
-                    error.raw_field_value,
-                    error.err_code,
-                    error.err_reason,
-                )
+                [
+                    fit_text(value, width, Target.LOCAL)
+                    for value, width in zip(
+                        (
+                            load_id,
+                            started,
+                            table,
+                            error.filename,
+                            error.line_number,
+                            error.colname,
+                            error.type,
+                            error.raw_line,
+                            error.raw_field_value,
+                            error.err_code,
+                            error.err_reason,
+                        ),
+                        widths.values(),
+                        strict=True,
+                    )
+                ]
                 for error in outcome.rejected_records
             ],
         )
@@ -306,7 +321,9 @@ def keep_days(
                 "load_id": load_id,
                 "starttime": started,
                 "tbl_name": table.name,
-                "filename": outcome.source,
+                "filename": fit_text(
+                    outcome.source, session.text_widths("load_errors")["filename"], session.target
+                ),
                 "colname": column,
                 "days": str(days),
             },
@@ -349,6 +366,7 @@ def _files_under_prefix(table: StagingTable, files: Sequence[str] | None) -> lis
         normalised = posixpath.normpath(key) if key else ""
         if (
             not normalised.startswith(table.prefix)
+            or not is_utf8(key)
             or key.startswith("/")
             or any(part == ".." for part in normalised.split("/"))
             or any(ord(character) < 32 or ord(character) == 127 for character in key)

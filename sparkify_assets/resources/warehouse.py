@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg2
 from dagster_aws.redshift import RedshiftClientResource
 from pydantic import Field
 
@@ -36,7 +37,9 @@ from .connect import (
     connect_embedded,
     connect_redshift,
     connect_url,
+    server_told,
 )
+from .embedded import embedded_server_log
 from .session import Session, TableState
 from .source import RawSourceResource
 from .staging_copy import (
@@ -165,7 +168,10 @@ class WarehouseResource(RedshiftClientResource):
             yield session
             connection.commit()
         except BaseException:
-            connection.rollback()
+            # A connection the server has closed has nothing to roll back; failing here would
+            # hide the error that closed it behind "connection already closed".
+            with suppress(psycopg2.Error):
+                connection.rollback()
             raise
         finally:
             connection.close()
@@ -193,10 +199,11 @@ class WarehouseResource(RedshiftClientResource):
         that a failed load leaves the table as it was and still explains itself. A load the
         warehouse aborts for a concurrent transaction is tried again (resources/conflicts.py).
         """
-        loaded = retry_conflicts(
-            lambda: self._load_staging_once(table, source, report or _quiet, files, days),
-            report or _quiet,
-        )
+        with self._server_told(f"the load of {table.name} was rolled back"):
+            loaded = retry_conflicts(
+                lambda: self._load_staging_once(table, source, report or _quiet, files, days),
+                report or _quiet,
+            )
         self._reclaim_deleted_rows(table, days)
         return loaded
 
@@ -282,9 +289,15 @@ class WarehouseResource(RedshiftClientResource):
         """Replace the table's rows (of `days`, for a daily table) by its INSERT … SELECT;
         readers see old or new, never half. A rebuild the warehouse aborts for a concurrent
         transaction is tried again (resources/conflicts.py)."""
-        state = retry_conflicts(lambda: self._rebuild_once(table, days))
+        with self._server_told(f"the build of {table.name} was rolled back"):
+            state = retry_conflicts(lambda: self._rebuild_once(table, days))
         self._reclaim_deleted_rows(table, days)
         return state
+
+    def _server_told(self, consequence: str) -> AbstractContextManager[None]:
+        embedded = self.warehouse_target is Target.LOCAL and not self.warehouse_url
+        log = embedded_server_log(Path(self.home)) if embedded else None
+        return server_told(consequence, log, self.connection)
 
     def _reclaim_deleted_rows(self, table: Table, days: Days | None) -> None:
         """Vacuum a daily table whose rows of some days were just replaced, on PostgreSQL.

@@ -1,4 +1,4 @@
--- connection 21: a transaction begins
+-- connection 22: a transaction begins
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which
@@ -73,7 +73,7 @@ ANALYZE "most_active_users";
 
 COMMIT;
 
--- connection 22: a transaction begins
+-- connection 23: a transaction begins
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which

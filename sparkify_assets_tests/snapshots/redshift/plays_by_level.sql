@@ -1,4 +1,4 @@
--- connection 23: a transaction begins
+-- connection 24: a transaction begins
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which
@@ -63,7 +63,7 @@ ANALYZE "plays_by_level";
 
 COMMIT;
 
--- connection 24: a transaction begins
+-- connection 25: a transaction begins
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which

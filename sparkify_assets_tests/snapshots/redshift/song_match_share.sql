@@ -1,4 +1,4 @@
--- connection 25: a transaction begins
+-- connection 26: a transaction begins
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which
@@ -65,7 +65,7 @@ ANALYZE "song_match_share";
 
 COMMIT;
 
--- connection 26: a transaction begins
+-- connection 27: a transaction begins
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which

@@ -1,4 +1,4 @@
--- connection 28: a transaction begins
+-- connection 29: a transaction begins
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which
@@ -73,7 +73,7 @@ ANALYZE "top_artists";
 
 COMMIT;
 
--- connection 29: a transaction begins
+-- connection 30: a transaction begins
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which

@@ -1,4 +1,4 @@
--- connection 30: a transaction begins
+-- connection 31: a transaction begins
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which
@@ -77,7 +77,7 @@ ANALYZE "top_songs";
 
 COMMIT;
 
--- connection 31: a transaction begins
+-- connection 32: a transaction begins
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which

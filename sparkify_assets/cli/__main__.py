@@ -1,0 +1,7 @@
+"""`python -m sparkify_assets.cli`: the `sparkify` command where its script is not on the PATH."""
+
+import sys
+
+from .main import main
+
+sys.exit(main())
