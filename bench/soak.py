@@ -108,7 +108,7 @@ def main() -> int:
                 fault = rng.choices(*zip(*drawn, strict=True))[0]
                 if fault == "bad-lines":
                     injected |= _inject_bad_lines(data, rng, s3)
-                cuts_before = s3.counter.cut
+                cuts_before = s3.proxy.cuts
                 started = time.monotonic()
                 if fault == "rewrite":
                     codes, problems = _rewrite_round(environ, data, rng, Path(work))
@@ -123,7 +123,7 @@ def main() -> int:
                 checked = fault != "kill" or codes == [0]  # a kill can come too late
                 if checked and fault != "rewrite" and set(codes) != {0}:
                     problems.append(f"a run failed: exit {codes}")
-                if fault == "s3-cut" and s3.counter.cut == cuts_before:
+                if fault == "s3-cut" and s3.proxy.cuts == cuts_before:
                     problems.append("the proxy cut no download short: the fault did not happen")
                 if checked:
                     problems += _problems(warehouse, truth, injected)
@@ -131,7 +131,7 @@ def main() -> int:
                 rounds.append(
                     {"round": number, "fault": fault, "exit_codes": codes,
                      "seconds": round(seconds, 2), "checked": checked, "problems": problems,
-                     "s3_reads_cut": s3.counter.cut - cuts_before}
+                     "s3_reads_cut": s3.proxy.cuts - cuts_before}
                 )  # fmt: skip
                 verdict = "matches the truth" if checked and not problems else "not checked"
                 if problems:

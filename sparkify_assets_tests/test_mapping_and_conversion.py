@@ -24,6 +24,7 @@ from sparkify_assets.copyjson.convert import (
     copy_text_row,
 )
 from sparkify_assets.copyjson.mapping import (
+    INDEX_NOT_FOUND,
     JsonPathsError,
     auto_getters,
     jsonpaths_getters,
@@ -38,8 +39,16 @@ def jsonpaths(*paths: object) -> bytes:
 
 
 def getter(path: str):
-    [get] = jsonpaths_getters(parse_jsonpaths(jsonpaths(path), PATHS_FILE), ["c"], PATHS_FILE)
+    paths = parse_jsonpaths(jsonpaths(path), PATHS_FILE)
+    assert paths is not None
+    [get] = jsonpaths_getters(paths, ["c"], PATHS_FILE)
     return get
+
+
+def steps_of(document: bytes) -> list[tuple[str | int, ...]]:
+    paths = parse_jsonpaths(document, PATHS_FILE)
+    assert paths is not None
+    return [path.steps for path in paths]
 
 
 # --- JSONPaths --------------------------------------------------------------------------------
@@ -48,26 +57,26 @@ def getter(path: str):
 @pytest.mark.parametrize(
     ("path", "steps"),
     [
-        ("$['artist']", ["artist"]),
-        ('$["artist"]', ["artist"]),
-        ("$['first name']", ["first name"]),
-        ("$.song.title", ["song", "title"]),
-        ("$['tags'][0]", ["tags", 0]),
-        ("$['a']['b'][12]", ["a", "b", 12]),
-        ("$[ 'a' ]", ["a"]),
+        ("$['artist']", ("artist",)),
+        ("$['first name']", ("first name",)),
+        ("$.song.title", ("song", "title")),
+        ("$.first-name", ("first-name",)),
+        ("$['a.b']", ("a.b",)),
+        ("$['tags'][0]", ("tags", 0)),
+        ("$['a']['b'][12]", ("a", "b", 12)),
     ],
 )
-def test_a_jsonpath_is_read_as_the_keys_and_indexes_it_names(path: str, steps: list):
-    assert parse_jsonpaths(jsonpaths(path), PATHS_FILE) == [steps]
+def test_a_jsonpath_is_read_as_the_keys_and_indexes_it_names(path: str, steps: tuple):
+    assert steps_of(jsonpaths(path)) == [steps]
 
 
 def test_every_path_of_the_file_is_parsed_in_order():
     document = jsonpaths("$['b']", "$['a']", "$['c'][1]")
-    assert parse_jsonpaths(document, PATHS_FILE) == [["b"], ["a"], ["c", 1]]
+    assert steps_of(document) == [("b",), ("a",), ("c", 1)]
 
 
 def test_indexes_go_with_either_notation():
-    assert parse_jsonpaths(jsonpaths("$.tags[0]", "$.a.b"), PATHS_FILE) == [["tags", 0], ["a", "b"]]
+    assert steps_of(jsonpaths("$.tags[0]", "$.a.b")) == [("tags", 0), ("a", "b")]
 
 
 def test_a_file_mixing_dot_and_bracket_notation_is_refused_naming_both_paths_and_lines():
@@ -79,8 +88,8 @@ def test_a_file_mixing_dot_and_bracket_notation_is_refused_naming_both_paths_and
     assert "path 2 (\"$['auth']\", line 3) bracket notation" in message
 
 
-def test_a_path_mixing_dot_and_bracket_notation_is_refused_naming_it():
-    with pytest.raises(JsonPathsError, match=r"path 1 .* mixes dot and bracket notation"):
+def test_a_path_mixing_dot_and_bracket_notation_is_refused_naming_it_and_its_line():
+    with pytest.raises(JsonPathsError, match=r"path 1 \(.*, line 1\) mixes dot and bracket"):
         parse_jsonpaths(jsonpaths("$.song['title']"), PATHS_FILE)
 
 
@@ -89,7 +98,6 @@ def test_a_path_mixing_dot_and_bracket_notation_is_refused_naming_it():
     [
         b'{"jsonpaths": ["$[\'a\']",',
         b"not json at all",
-        json.dumps({"paths": ["$['a']"]}).encode(),
         json.dumps(["$['a']"]).encode(),
         jsonpaths(),
         jsonpaths("a.b"),
@@ -103,7 +111,6 @@ def test_a_path_mixing_dot_and_bracket_notation_is_refused_naming_it():
     ids=[
         "truncated-json",
         "not-json",
-        "no-jsonpaths-key",
         "top-level-array",
         "no-paths",
         "no-dollar",
@@ -115,23 +122,27 @@ def test_a_path_mixing_dot_and_bracket_notation_is_refused_naming_it():
         "whole-record",
     ],
 )
-def test_an_unusable_jsonpaths_file_is_refused_with_an_error_naming_the_file(document: bytes):
+def test_an_unusable_jsonpaths_file_is_refused_naming_the_file_and_line(document: bytes):
     with pytest.raises(JsonPathsError) as refused:
         parse_jsonpaths(document, PATHS_FILE)
     assert PATHS_FILE in str(refused.value)
+    assert "line 1" in str(refused.value)
 
 
 @pytest.mark.parametrize("columns", [["a"], ["a", "b", "c"]])
 def test_a_path_count_other_than_the_column_count_is_refused_naming_the_file(columns):
-    steps = parse_jsonpaths(jsonpaths("$.x", "$.y"), PATHS_FILE)
+    paths = parse_jsonpaths(b'{"jsonpaths": [\n"$.x",\n"$.y"]}', PATHS_FILE)
+    assert paths is not None
     with pytest.raises(JsonPathsError) as refused:
-        jsonpaths_getters(steps, columns, PATHS_FILE)
+        jsonpaths_getters(paths, columns, PATHS_FILE)
     assert PATHS_FILE in str(refused.value)
+    assert "path 2 ('$.y', line 3)" in str(refused.value)
 
 
 def test_the_nth_path_fills_the_nth_column():
-    steps = parse_jsonpaths(jsonpaths("$['b']", "$['a']"), PATHS_FILE)
-    first, second = jsonpaths_getters(steps, ["a", "b"], PATHS_FILE)
+    paths = parse_jsonpaths(jsonpaths("$['b']", "$['a']"), PATHS_FILE)
+    assert paths is not None
+    first, second = jsonpaths_getters(paths, ["a", "b"], PATHS_FILE)
     record = {"a": "value of a", "b": "value of b"}
     assert (first(record), second(record)) == ("value of b", "value of a")
 
@@ -154,11 +165,26 @@ def test_a_path_that_exists_gives_its_value(path: str, record: dict, expected: o
     [
         ("$['missing']", {"a": 1}),
         ("$.a.missing", {"a": {"b": 1}}),
-        ("$['a'][5]", {"a": [1, 2]}),
     ],
 )
-def test_a_missing_key_or_index_gives_null(path: str, record: dict):
+def test_a_missing_key_gives_null(path: str, record: dict):
     assert getter(path)(record) is None
+
+
+@pytest.mark.parametrize(
+    ("path", "record"),
+    [
+        ("$['a'][5]", {"a": [1, 2]}),
+        ("$['a'][0]", {"a": {"0": "not a list"}}),
+        ("$['a'][0]", {"a": "text"}),
+        ("$['missing'][0]", {"a": [1]}),
+    ],
+)
+def test_an_array_element_not_found_is_redshifts_invalid_jsonpath_error(path: str, record: dict):
+    """copy-parameters-data-format.html: "COPY fails with the following error: Invalid JSONPath
+    format: Not an array or index out of range"; here the record is rejected with that reason."""
+    with pytest.raises(ConversionError, match=r"^Invalid JSONPath format: Not an array or index"):
+        getter(path)(record)
 
 
 @pytest.mark.parametrize(
@@ -168,8 +194,6 @@ def test_a_missing_key_or_index_gives_null(path: str, record: dict):
         ("$.a.b", {"a": 3}),
         ("$.a.b", {"a": None}),
         ("$.a.b", {"a": ["b"]}),
-        ("$['a'][0]", {"a": {"0": "not a list"}}),
-        ("$['a'][0]", {"a": "text"}),
         ("$['a']", ["a", "list", "record"]),
     ],
 )
@@ -490,11 +514,12 @@ def test_under_auto_an_array_record_is_a_rejection_not_a_row_of_nulls():
     assert all("JSONPaths file" in error.err_reason for error in errors)
 
 
-def test_with_jsonpaths_an_array_record_maps_by_index():
+def test_with_jsonpaths_an_array_record_maps_by_index_and_one_too_short_is_rejected():
     paths = jsonpaths("$[0]", "$[1]", "$[2]")
-    data, errors, _ = _load_one(b'["1E2", 7, 1.50]\n[1.50, "8"]', jsonpaths_file=paths)
-    assert errors == []
+    records = b'["1E2", 7, 1.50]\n[1.50, "8", null]\n[1.50, "8"]'
+    data, errors, _ = _load_one(records, jsonpaths_file=paths)
     assert data == "1E2\t7\t1.5\n1.50\t8\t\\N\n"
+    assert [(error.line_number, error.err_reason) for error in errors] == [(3, INDEX_NOT_FOUND)]
 
 
 def test_duplicate_keys_take_the_last_value_on_every_path():

@@ -5,16 +5,11 @@ cuts it) without ever splicing two versions of an object."""
 
 from __future__ import annotations
 
-import http.client
 import json
 import re
-import threading
-from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from dataclasses import dataclass
 
 import boto3
 import pytest
@@ -26,6 +21,7 @@ from sparkify_assets.resources.warehouse import WarehouseResource
 from sparkify_assets.tables import STAGING_TABLES
 
 from .rawdata import JSONPATHS, event, ndjson, song
+from .s3_faults import CuttingProxy, serving
 
 EVENTS, SONGS = STAGING_TABLES
 BUCKET = "sparkify-raw"
@@ -279,78 +275,12 @@ def _new_bucket(s3_server: S3Server, bucket: str, files: dict[str, bytes]) -> No
         list(pool.map(put, files.items()))
 
 
-_HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length"}
-
-
-@dataclass
-class CuttingProxy:
-    """An HTTP proxy on 127.0.0.1 in front of moto's server. A GetObject answer it is told to
-    cut goes out with its whole Content-Length but half its body, and the connection is closed:
-    the client sees a real short read. `cut(object path, nth GET of it)` decides; `before_cut`
-    runs first (to replace the object in the meantime)."""
-
-    upstream: str
-    cut: Callable[[str, int], bool] = lambda path, nth: False
-    before_cut: Callable[[str], None] = lambda path: None
-    gets: Counter[str] = field(default_factory=Counter)
-    cuts: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def should_cut(self, path: str, status: int) -> bool:
-        """Count a GET of an object, and say whether to cut its answer."""
-        with self.lock:
-            self.gets[path] += 1
-            cut = status in (200, 206) and self.cut(path, self.gets[path])
-            self.cuts += cut
-        if cut:
-            self.before_cut(path)
-        return cut
-
-    def handler(self) -> type[BaseHTTPRequestHandler]:
-        proxy, upstream = self, urlsplit(self.upstream)
-
-        class Forward(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"  # keep-alive, as S3 answers
-
-            def do_GET(self) -> None:
-                connection = http.client.HTTPConnection(upstream.hostname, upstream.port)
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
-                connection.request("GET", self.path, headers=headers)
-                answer = connection.getresponse()
-                body = answer.read()
-                connection.close()
-                path = urlsplit(self.path).path.lstrip("/")
-                is_object = "/" in path  # bucket/key, not a bucket's listing
-                cut = is_object and proxy.should_cut(path, answer.status)
-                self.send_response(answer.status)
-                for name, value in answer.getheaders():
-                    if name.lower() not in _HOP_BY_HOP:
-                        self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body[: len(body) // 2] if cut else body)
-                self.close_connection = cut
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        return Forward
-
-
 @pytest.fixture
 def cutting_proxy(s3_server: S3Server) -> Iterator[tuple[CuttingProxy, S3Server]]:
     """The proxy, and S3 as seen through it."""
     proxy = CuttingProxy(s3_server.endpoint_url)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), proxy.handler())
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        host, port = server.server_address[:2]
-        yield proxy, S3Server(f"http://{host}:{port}")
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(proxy) as endpoint_url:
+        yield proxy, S3Server(endpoint_url)
 
 
 def test_one_s3_client_serves_every_listing_and_read_of_a_source_not_one_per_file(

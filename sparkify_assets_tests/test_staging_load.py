@@ -345,3 +345,19 @@ def test_a_file_named_twice_in_two_spellings_is_loaded_once(warehouse, raw_files
         ],
     )
     assert (load.result.files, load.result.rows_loaded) == (1, 2)
+
+
+def test_a_jsonpaths_file_not_named_jsonpaths_loads_by_column_name_and_the_load_says_so(
+    warehouse, raw_files: RawFiles
+):
+    """Redshift: "If the name is any string other than "jsonpaths", COPY uses the 'auto'
+    argument instead of using the JSONPaths file" (copy-usage_notes-copy-from-json.html)."""
+    files = log_files(("2018-11-01", [event(artist="Björk", userId="39", ts=1541105830796)]))
+    files["log_json_path.json"] = '{"paths": ["$.artist"]}'
+    said: list[str] = []
+    warehouse.load_staging(EVENTS, raw_files(files), report=said.append)
+    # 'auto' fills the columns whose names are the keys: artist and ts; user_id has no key.
+    assert _staged(warehouse, "staging_events", "artist, ts, user_id") == [
+        ("Björk", 1541105830796, None)
+    ]
+    assert any("named 'paths' (line 1), not \"jsonpaths\": COPY uses 'auto'" in s for s in said)

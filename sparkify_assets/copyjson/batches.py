@@ -138,12 +138,16 @@ class JsonFormat:
     truncate_columns: bool = False
 
     def encoder(self, columns: Sequence[Column]) -> RowEncoder:
+        """How to fill the columns. A JSONPaths file whose object isn't named "jsonpaths" is
+        ignored for 'auto', as Redshift does, with a `mapping.JsonPathsIgnored` warning."""
         names = [column.name for column in columns]
-        if self.jsonpaths_name is None:
+        paths = None
+        if self.jsonpaths_name is not None:
+            paths = parse_jsonpaths(self.jsonpaths_document or b"", self.jsonpaths_name)
+        if paths is None:
             return RowEncoder(columns, auto_getters(names), names, self.truncate_columns)
-        steps = parse_jsonpaths(self.jsonpaths_document or b"", self.jsonpaths_name)
-        getters = jsonpaths_getters(steps, names, self.jsonpaths_name)
-        return RowEncoder(columns, getters, single_keys(steps), self.truncate_columns)
+        getters = jsonpaths_getters(paths, names, self.jsonpaths_name or "")
+        return RowEncoder(columns, getters, single_keys(paths), self.truncate_columns)
 
 
 def file_batches(name: str, handle: IO[bytes], encoder: RowEncoder) -> Iterator[Batch]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import posixpath
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -22,6 +23,7 @@ from ..copyjson import (
     UnreadableFile,
     load_json_files,
 )
+from ..copyjson.mapping import JsonPathsIgnored, parse_jsonpaths
 from ..partitions import Days, day_file, log_files_of
 from ..tables import StagingTable
 from ..targets import Target
@@ -95,11 +97,7 @@ class EmulatedCopy:
         keys = keys or source.list_keys(table.prefix)
         if request.days is not None and not request.days.everything:
             keys = _files_of_days(table, source, keys, request.days)
-        json_format = JsonFormat(truncate_columns=request.truncate_columns)
-        if table.jsonpaths is not None:
-            json_format = JsonFormat(
-                table.jsonpaths, source.read(table.jsonpaths), request.truncate_columns
-            )
+        json_format = _json_format(table, source, request)
         try:
             result = load_json_files(
                 session.cursor,
@@ -340,6 +338,25 @@ def keep_days(
             "staging/keep_days", parameters, table=table.name, incoming=loaded_into, column=column
         )
     return replace(outcome, rows_loaded=outcome.rows_loaded - set_aside, set_aside=set_aside)
+
+
+def _json_format(
+    table: StagingTable, source: RawSourceResource, request: CopyRequest
+) -> JsonFormat:
+    """The table's JSONPaths file, or 'auto' when it has none, or when its object is not named
+    "jsonpaths": then Redshift's COPY ignores it, and the load says so (mapping.JsonPathsIgnored)
+    and hands the workers 'auto' itself."""
+    if table.jsonpaths is None:
+        return JsonFormat(truncate_columns=request.truncate_columns)
+    document = source.read(table.jsonpaths)
+    with warnings.catch_warnings(record=True) as ignored:
+        warnings.simplefilter("always", JsonPathsIgnored)
+        paths = parse_jsonpaths(document, table.jsonpaths)
+    if paths is None:
+        for warning in ignored:
+            request.report(str(warning.message))
+        return JsonFormat(truncate_columns=request.truncate_columns)
+    return JsonFormat(table.jsonpaths, document, request.truncate_columns)
 
 
 def _files_of_days(
