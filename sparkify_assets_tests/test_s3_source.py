@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
@@ -220,17 +221,19 @@ def test_the_sensor_finds_new_and_rewritten_day_files_in_s3_through_get_objects(
     client = boto3.client("s3", endpoint_url=s3_server.endpoint_url, region_name=REGION)
     client.create_bucket(Bucket="sparkify-sensor")
 
+    # A live feed (no last day) of recent days: its range ends yesterday, whatever the date.
+    day1, day2, day3 = (str(datetime.now(UTC).date() - timedelta(days=n)) for n in (5, 4, 3))
+
     def put(day: str, events: int) -> None:
         body = ndjson(*(event(itemInSession=n) for n in range(events))).encode()
-        client.put_object(
-            Bucket="sparkify-sensor", Key=f"raw/log_data/2018/11/{day}-events.json", Body=body
-        )
+        key = f"raw/log_data/{day[:4]}/{day[5:7]}/{day}-events.json"
+        client.put_object(Bucket="sparkify-sensor", Key=key, Body=body)
 
     defs = build_definitions(
         settings(
             SPARKIFY_SOURCE="s3://sparkify-sensor/raw",
             SPARKIFY_S3_ENDPOINT_URL=s3_server.endpoint_url,
-            SPARKIFY_FIRST_DAY="2018-11-01",  # a feed starting that day: an open end
+            SPARKIFY_FIRST_DAY=day1,  # a feed starting that day: an open end
         )
     )
     [sensor] = defs.sensors
@@ -241,19 +244,17 @@ def test_the_sensor_finds_new_and_rewritten_day_files_in_s3_through_get_objects(
         ) as context:
             return sensor.evaluate_tick(context)
 
-    put("2018-11-01", 2)
+    put(day1, 2)
     first = tick(None)  # the baseline
     assert first.run_requests == [] and "baseline: 1 log files" in first.skip_message
-    put("2018-11-02", 3)
+    put(day2, 3)
     second = tick(first.cursor)
-    assert [r.tags[RANGE_START] for r in second.run_requests] == ["2018-11-02"]
+    assert [r.tags[RANGE_START] for r in second.run_requests] == [day2]
     assert tick(second.cursor).run_requests == []
-    put("2018-11-02", 4)  # rewritten, quite possibly within the same second
-    put("2018-11-03", 1)
+    put(day2, 4)  # rewritten, quite possibly within the same second
+    put(day3, 1)
     third = tick(second.cursor)
-    assert [(r.tags[RANGE_START], r.tags[RANGE_END]) for r in third.run_requests] == [
-        ("2018-11-02", "2018-11-03")
-    ]
+    assert [(r.tags[RANGE_START], r.tags[RANGE_END]) for r in third.run_requests] == [(day2, day3)]
     assert tick(third.cursor).run_requests == []
 
 
