@@ -187,7 +187,11 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=10_000, help="song files (songs)")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--label", default="after", help="the key of this run in --out")
-    parser.add_argument("--data-dir", type=Path, default=Path("/tmp/sparkify-bench/s3-source"))
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "sparkify-bench" / "s3-source",
+    )
     parser.add_argument("--out", type=Path, default=Path("bench/results/s3_source.json"))
     args = parser.parse_args()
     os.environ.update(FAKE_CREDENTIALS)
