@@ -14,10 +14,12 @@ from dagster import (
     AssetCheckSeverity,
     DailyPartitionsDefinition,
     MetadataValue,
+    TableRecord,
     asset_check,
 )
 
 from .assets.metadata import days_of_run
+from .assets.staging import UNMAPPED_KEYS_SCHEMA
 from .catalogue import columns_of
 from .partitions import Days
 from .resources.session import Session
@@ -203,6 +205,59 @@ def _load_reconciliation_check(table: StagingTable) -> AssetChecksDefinition:
     return check
 
 
+def _new_json_keys_check(table: StagingTable) -> AssetChecksDefinition:
+    @asset_check(
+        asset=table.name,
+        name="new_json_keys",
+        description=(
+            "Warns when the latest load met a top-level JSON key that fills no column (COPY "
+            "drops it) and that no earlier load of the table met, naming each with its count "
+            "and first file:line; on Redshift, in a sample of the files its COPY read."
+        ),
+    )
+    def check(warehouse: WarehouseResource) -> AssetCheckResult:
+        with warehouse.session() as session:
+            last = session.fetch_one("checks/last_load", {"tbl_name": table.name})
+            keys = (
+                session.fetch_all(
+                    "checks/new_json_keys", {"tbl_name": table.name, "load_id": last[0]}
+                )
+                if last is not None
+                else []
+            )
+        new = [row for row in keys if row[4]]
+        if new:
+            description = f"New JSON keys that fill no column of {table.name}: " + ", ".join(
+                f"{key} ({records:,} records, first at {file}:{line})"
+                for key, records, file, line, _ in new
+            )
+        else:
+            description = (
+                f"No new JSON key; the latest load met {len(keys)} that fill no column, all "
+                "met before"
+                if keys
+                else "Every top-level JSON key of the latest load fills a column"
+            )
+        return AssetCheckResult(
+            passed=not new,
+            severity=AssetCheckSeverity.WARN,
+            description=description,
+            metadata={
+                "new_keys": len(new),
+                "unmapped_keys": len(keys),
+                "new_key_examples": MetadataValue.table(
+                    records=[
+                        TableRecord({"key": key, "records": records, "example": f"{file}:{line}"})
+                        for key, records, file, line, _ in new
+                    ],
+                    schema=UNMAPPED_KEYS_SCHEMA,
+                ),
+            },
+        )
+
+    return check
+
+
 def songplays_one_row_per_play_check(days: DailyPartitionsDefinition) -> AssetChecksDefinition:
     @asset_check(
         asset="songplays",
@@ -303,6 +358,7 @@ def build_checks(
 ) -> list[AssetChecksDefinition]:
     return [
         *(_load_reconciliation_check(table) for table in STAGING_TABLES),
+        *(_new_json_keys_check(table) for table in STAGING_TABLES),
         *(_key_check(table) for table in (*STAR_TABLES, *ANALYTICS_TABLES)),
         *(
             _plays_add_up_check(table, table.plays_column)

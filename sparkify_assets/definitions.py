@@ -8,9 +8,12 @@ from datetime import UTC, date, datetime
 
 from dagster import DailyPartitionsDefinition, Definitions, in_process_executor
 
+from .alerts import build_alert_sensors
 from .assets import build_analytics_assets, build_staging_assets, build_star_assets
+from .assets.code_references import with_code_references
 from .automation import log_files_sensor, yesterday_schedule
 from .checks import build_checks
+from .freshness import FRESHNESS_CHECKS, freshness_sensor
 from .jobs import daily_job, etl_job, reset_warehouse
 from .partitions import DAILY_STAGING, daily_partitions, days_with_log_files, partition_days
 from .resources.from_settings import source_resource, warehouse_resource
@@ -27,13 +30,17 @@ def build_definitions(settings: Settings, today: date | None = None) -> Definiti
     daily = daily_job(days)
     return Definitions(
         assets=[
-            *build_staging_assets(settings.target, days, settings.source),
-            *build_star_assets(settings.target, days),
-            *build_analytics_assets(settings.target, days),
+            *with_code_references(
+                [
+                    *build_staging_assets(settings.target, settings.schema, days, settings.source),
+                    *build_star_assets(settings.target, settings.schema, days),
+                    *build_analytics_assets(settings.target, settings.schema, days),
+                ]
+            )
         ],
-        asset_checks=build_checks(settings.min_match_share, days),
+        asset_checks=[*build_checks(settings.min_match_share, days), *FRESHNESS_CHECKS],
         jobs=[etl_job(days), daily, reset_warehouse],
-        sensors=[log_files_sensor(daily, days)],
+        sensors=[log_files_sensor(daily, days), freshness_sensor(), *build_alert_sensors(settings)],
         schedules=[yesterday_schedule(daily)],
         executor=in_process_executor,
         resources={"warehouse": warehouse_resource(settings), "source": source},

@@ -12,6 +12,7 @@ from dagster import (
     op,
 )
 
+from .freshness import FRESHNESS_CHECKS
 from .resources.warehouse import WarehouseResource
 from .tables import ASSET_TABLES
 
@@ -25,7 +26,9 @@ RANGE_END = "dagster/asset_partition_range_end"
 # Every table: a run of some days rebuilds their rows of the daily tables and the other tables
 # whole (the song catalogue included, so that the days' plays are matched against the
 # catalogue as it is now).
-EVERY_ASSET = AssetSelection.groups(*dict.fromkeys(t.layer for t in ASSET_TABLES))
+EVERY_ASSET = AssetSelection.groups(
+    *dict.fromkeys(t.layer for t in ASSET_TABLES)
+) - AssetSelection.checks(*FRESHNESS_CHECKS)  # checked on their own: freshness.py
 
 
 def etl_job(days: DailyPartitionsDefinition) -> "UnresolvedAssetJobDefinition":

@@ -7,11 +7,12 @@ import os
 import re
 import unicodedata
 from collections.abc import Mapping, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 from .dwh_config import DwhConfigError, fill_from_dwh_cfg
 from .paths import DEFAULT_HOME
@@ -39,6 +40,7 @@ _S3_URI = re.compile(r"s3://[A-Za-z0-9._-]{3,63}(/[!-&(-\[\]-~]*)?")
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
 _AWS_NAME = re.compile(r"[a-z][a-z0-9-]{0,63}")  # a cluster identifier or a workgroup name
 _ENDPOINT_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[!-~]*)?")
+_WEBHOOK_URL = re.compile(r"https?://[!-~]+")  # printable ASCII, no spaces: checked further
 # The days a partition may be: Dagster names them YYYY-MM-DD (four digits), and this is far
 # wider than any feed's; ALL_DAYS (partitions.py) holds them all.
 FIRST_POSSIBLE_DAY, LAST_POSSIBLE_DAY = date(1900, 1, 1), date(2999, 12, 31)
@@ -93,6 +95,38 @@ class ClusterSettings:
 
 
 @dataclass(frozen=True)
+class AlertSettings:
+    """Where the failure alerts go (alerts.py), and the UI their links lead to. The sensors
+    read these when they evaluate, not when the code loads: the webhook URL is a secret (its
+    path usually holds a token), so it never becomes part of the definitions the UI shows."""
+
+    file: Path | None  # SPARKIFY_ALERT_FILE: one JSON object per line, appended
+    webhook_url: str | None = field(repr=False)  # SPARKIFY_ALERT_WEBHOOK_URL
+    ui_url: str | None  # SPARKIFY_UI_URL: the UI's address, for a link to the run
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> AlertSettings:
+        ui_url = _endpoint_url(environ, "SPARKIFY_UI_URL")
+        return cls(
+            file=_alert_file(environ),
+            webhook_url=_webhook_url(environ),
+            ui_url=ui_url.rstrip("/") if ui_url else None,
+        )
+
+    @property
+    def destinations(self) -> tuple[str, ...]:
+        """The variables that name where alerts go: none means the alerts are off."""
+        return tuple(
+            name
+            for name, value in (
+                ("SPARKIFY_ALERT_FILE", self.file),
+                ("SPARKIFY_ALERT_WEBHOOK_URL", self.webhook_url),
+            )
+            if value
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     home: Path
     source: str
@@ -108,6 +142,8 @@ class Settings:
     last_day: date | None  # the last daily partition; None: as the log files say
     target: Target
     redshift: RedshiftSettings | None  # set when target is redshift
+    # AlertSettings.destinations: the alert sensors run by default only when one is set
+    alert_destinations: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -153,6 +189,7 @@ class Settings:
             s3_unsigned=_flag(environ, "SPARKIFY_S3_UNSIGNED"),
             first_day=first_day,
             last_day=last_day,
+            alert_destinations=AlertSettings.from_env(environ).destinations,
         )
 
 
@@ -337,6 +374,41 @@ def _endpoint_url(environ: Mapping[str, str], name: str) -> str | None:
         raise SettingsError(
             f"{name}={url!r} must be an http:// or https:// URL: a host name, an optional "
             ":port and path, printable ASCII without spaces"
+        )
+    return url
+
+
+def _alert_file(environ: Mapping[str, str]) -> Path | None:
+    """A file to append to, absolute (the code server's folder decides a relative one). Its
+    folder must exist: it is not created, so a mistyped path fails here, not silently later."""
+    text = environ.get("SPARKIFY_ALERT_FILE") or ""
+    if not text:
+        return None
+    path = Path(text).expanduser().absolute()
+    if path.is_dir():
+        raise SettingsError(f"SPARKIFY_ALERT_FILE={text!r} is a folder: name a file in it")
+    if not path.parent.is_dir():
+        raise SettingsError(
+            f"SPARKIFY_ALERT_FILE={text!r}: its folder {str(path.parent)!r} does not exist"
+        )
+    return path
+
+
+def _webhook_url(environ: Mapping[str, str]) -> str | None:
+    """An http(s) URL with a host; refused without showing it, as its path or query (and a
+    user:password before the host) may hold a token."""
+    url = environ.get("SPARKIFY_ALERT_WEBHOOK_URL") or None
+    if url is None:
+        return None
+    try:
+        parts = urlsplit(url)
+        valid = bool(_WEBHOOK_URL.fullmatch(url) and parts.hostname and parts.port != 0)
+    except ValueError:  # a port that is not a number from 0 to 65535
+        valid = False
+    if not valid:
+        raise SettingsError(
+            "SPARKIFY_ALERT_WEBHOOK_URL (not shown: it may hold a token) must be an http:// or "
+            "https:// URL with a host, printable ASCII without spaces"
         )
     return url
 

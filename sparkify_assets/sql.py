@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 
 from .paths import SQL_DIR
 
@@ -30,17 +31,20 @@ def quote_identifier(name: str) -> str:
     return f'"{name}"'
 
 
-@cache
-def read_sql(name: str, target: str = "local") -> str:
-    """The text of `sql/<name>.sql`, e.g. `read_sql("star/songplays.insert")`.
-
-    Where one target needs its own statement, `sql/<name>.<target>.sql` takes the place of
-    `sql/<name>.sql` for that target; a statement only one target runs exists only in that form.
-    """
+def sql_path(name: str, target: str = "local") -> Path:
+    """The file of statement `name` for `target`: where one target needs its own statement,
+    `sql/<name>.<target>.sql` takes the place of `sql/<name>.sql` for that target; a statement
+    only one target runs exists only in that form."""
     for path in (SQL_DIR / f"{name}.{target}.sql", SQL_DIR / f"{name}.sql"):
         if path.is_file():
-            return path.read_text(encoding="utf-8")
+            return path
     raise FileNotFoundError(f"no SQL file sql/{name}.sql or sql/{name}.{target}.sql")
+
+
+@cache
+def read_sql(name: str, target: str = "local") -> str:
+    """The text of statement `name` for `target`, e.g. `read_sql("star/songplays.insert")`."""
+    return sql_path(name, target).read_text(encoding="utf-8")
 
 
 def statement(name: str, target: str = "local", **identifiers: str) -> str:

@@ -30,6 +30,9 @@ class Table:
     # Daily-partitioned by this column: a day's rows are replaced by its range. Keyword-only,
     # so that subclasses can still add fields without defaults.
     day_column: DayColumn | None = field(default=None, kw_only=True)
+    # Numbers of each day beside its rows, `sql/figures/<name>.sql` (the table's own, or, for a
+    # table of a row per day, that row's): on each day's materialization, drawn by the Plots.
+    figures_by_day: bool = field(default=False, kw_only=True)
     layer: ClassVar[str] = "meta"
     # Who answers for the table's data: the engineers for what the pipeline loads and shapes,
     # the analysts for their queries' results.
@@ -38,6 +41,10 @@ class Table:
     @property
     def create_sql(self) -> str:
         return f"{self.layer}/{self.name}.create"
+
+    @property
+    def figures_sql(self) -> str | None:
+        return f"figures/{self.name}" if self.figures_by_day else None
 
     @property
     def key_column(self) -> str | None:
@@ -129,7 +136,7 @@ class Chart:
     label: str  # the column that names each bar
     value: str  # the column that sets its height
     title: str
-    axis: str  # "hour", "weekday" or "day": what a complete set of bars is (charts.AXES)
+    axis: str  # "hour" or "weekday": what a complete set of bars is (charts.AXES)
 
 
 @dataclass(frozen=True)
@@ -196,6 +203,7 @@ STAR_TABLES = (  # dimensions before the fact that references them, as they are 
         "day of start_time.",
         day_column=DayColumn("start_time", epoch_ms=False),
         prepared_by=("star/songplays.plays", "star/songplays.texts"),
+        figures_by_day=True,
     ),
     StarTable(
         "time",
@@ -293,8 +301,8 @@ ANALYTICS_TABLES = (
         key="day",
         upstream=("songplays",),
         description="For each day (UTC) with plays: the users who played at least one song.",
-        chart=Chart("day", "active_users", "Daily active users", axis="day"),
         plays_column="plays",
+        figures_by_day=True,
     ),
     AnalyticsTable(
         "song_match_share",
@@ -306,8 +314,15 @@ ANALYTICS_TABLES = (
     ),
 )
 
-# Bookkeeping of loads, shaped like Redshift's STL_LOAD_ERRORS / STL_LOAD_COMMITS.
-META_TABLES = (Table("load_history"), Table("load_errors"))
+# Bookkeeping of loads, shaped like Redshift's STL_LOAD_ERRORS / STL_LOAD_COMMITS, and the JSON
+# keys each load saw that fill no column (schema drift, copyjson/drift.py), and each day's rows
+# of the daily tables (resources/figures.py).
+META_TABLES = (
+    Table("load_history"),
+    Table("load_errors"),
+    Table("load_unmapped_keys"),
+    Table("day_rows"),
+)
 
 # Every table the pipeline builds, in the order it builds them.
 ASSET_TABLES: tuple[StagingTable | BuiltTable, ...] = (

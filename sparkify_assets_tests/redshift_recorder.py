@@ -72,6 +72,10 @@ def _answers(
         (r"unplaceable_events", [(rows_per_table, rows_per_table, 0)]),
         (r"COUNT\(song_id\) AS matched", [(rows_per_table, rows_per_table // 2)]),
         (r"AS counted", [(rows_per_table, rows_per_table)]),
+        (  # a load's rejections by file (assets/figures.py)
+            r"SELECT filename, COUNT\(\*\)\s+FROM load_errors",
+            [("s3://bucket/log_data/2018/11/2018-11-05-events.json", 1)],
+        ),
         (
             r"FROM load_errors\s+WHERE load_id",
             [
@@ -181,6 +185,7 @@ class RecordingCursor:
             raise psycopg2.InternalError(recorder.failure)
         self.rows = recorder._answer(text)
         self.rowcount = len(self.rows)
+        self.description = [_ResultColumn(name) for name in _result_names(text)]
 
     def fetchone(self) -> tuple[Any, ...] | None:
         return self.rows[0] if self.rows else None
@@ -190,6 +195,33 @@ class RecordingCursor:
 
     def copy_expert(self, sql: str, file: Any, size: int = 8192) -> None:
         raise AssertionError(f"Redshift has no COPY FROM STDIN, yet it was sent: {sql}")
+
+
+@dataclass(frozen=True)
+class _ResultColumn:
+    """What DB-API's cursor.description says of a result column that code reads: its name."""
+
+    name: str
+
+
+def _result_names(text: str) -> list[str]:
+    """The names of a SELECT's result columns: each item of its select list, by its alias or
+    its last word (the statements here name every computed column)."""
+    body = re.sub(r"--[^\n]*", "", text)
+    match = re.match(r"\s*SELECT\s", body, re.IGNORECASE)
+    if match is None:
+        return []
+    items, depth, start = [], 0, match.end()
+    for index in range(match.end(), len(body)):
+        character = body[index]
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        at_from = depth == 0 and re.match(r"\sFROM\s", body[index : index + 6], re.IGNORECASE)
+        if depth == 0 and (character == "," or at_from):
+            items.append(body[start:index])
+            start = index + 1
+            if at_from:
+                break
+    return [(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", item) or [item.strip()])[-1] for item in items]
 
 
 def _columns(table: str) -> list[tuple[Any, ...]]:

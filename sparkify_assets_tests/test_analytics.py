@@ -4,10 +4,8 @@ each materialization shows its rows, and charts where a picture reads better."""
 
 from __future__ import annotations
 
-import base64
-import re
-import xml.etree.ElementTree as ElementTree
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,7 @@ import pytest
 from dagster import ExecuteInProcessResult
 
 from sparkify_assets.catalogue import columns_of
+from sparkify_assets.charts import AXES
 from sparkify_assets.resources.warehouse import WarehouseResource
 from sparkify_assets.tables import ANALYTICS_TABLES, AnalyticsTable
 from sparkify_assets.truth import analytics_differences
@@ -22,9 +21,9 @@ from sparkify_assets.truth import analytics_differences
 from .conftest import check_results, run_etl
 from .raw_reference import expected_analytics
 from .rawdata import event, log_files, song, song_files
+from .test_charts import bar_heights
 
-CHARTED = {"plays_by_hour", "plays_by_weekday", "daily_active_users"}
-SVG = "{http://www.w3.org/2000/svg}"
+CHARTED = {"plays_by_hour", "plays_by_weekday"}
 
 
 def table_rows(warehouse: WarehouseResource) -> dict[str, list[tuple[Any, ...]]]:
@@ -116,60 +115,56 @@ def real_sample_warehouse(real_data, postgres_home):
         session.execute("common/drop_schema", schema=schema)
 
 
-def materialization_metadata(result: ExecuteInProcessResult, asset: str) -> dict[str, Any]:
-    """The metadata of the asset's materialization: one per day of the run, all alike."""
-    recorded = [
+def materializations(result: ExecuteInProcessResult, asset: str) -> list[Any]:
+    """The asset's materializations of the run, one per day, in the order of the days."""
+    return [
         e.event_specific_data.materialization
         for e in result.get_asset_materialization_events()
         if e.event_specific_data.materialization.asset_key.to_user_string() == asset
     ]
-    assert recorded and all(m.metadata == recorded[0].metadata for m in recorded)
-    return recorded[-1].metadata
+
+
+def latest_metadata(result: ExecuteInProcessResult, asset: str) -> dict[str, Any]:
+    """The metadata of the asset's latest materialization: the run's last day, the one the
+    asset's page shows."""
+    return materializations(result, asset)[-1].metadata
 
 
 @pytest.mark.parametrize("table", [t.name for t in ANALYTICS_TABLES])
-def test_each_materialization_previews_its_rows_as_markdown(sample_result, table):
+def test_each_materialization_previews_its_rows_as_a_table_in_the_columns_order(
+    sample_result, table
+):
     result, warehouse, _, _ = sample_result
-    preview = materialization_metadata(result, table)["preview"].value
-    header, _, *lines = preview.splitlines()
+    preview = latest_metadata(result, table)["preview"]
     analytics = next(t for t in ANALYTICS_TABLES if t.name == table)
     columns, rows = column_names(analytics), warehouse.last_rows(analytics, 40)
-    assert header == "| " + " | ".join(columns) + " |"
-    cells = [line.strip("|").split(" | ") for line in lines if line.startswith("|")]
-    assert len(cells) == len(rows)
-    for row_cells, row in zip(cells, rows, strict=True):
-        for cell, value in zip(row_cells, row, strict=True):
-            shown = (
-                "" if value is None else f"{value:.4f}" if isinstance(value, float) else str(value)
-            )
-            assert cell.strip() == shown
-
-
-def chart_svg(metadata: dict[str, Any]) -> str:
-    match = re.fullmatch(
-        r"!\[[^\]]*\]\(data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)\)", metadata["chart"].value
-    )
-    assert match, "the chart is an inline SVG image"
-    return base64.b64decode(match[1]).decode("utf-8")
+    assert [column.name for column in preview.schema.columns] == columns
+    assert len(preview.records) == len(rows)
+    for record, row in zip(preview.records, rows, strict=True):
+        assert list(record.data) == columns
+        for shown, value in zip(record.data.values(), row, strict=True):
+            if isinstance(value, Decimal):
+                value = float(value)
+            elif isinstance(value, date):
+                value = value.isoformat()
+            assert shown == value
 
 
 def chart_bars(result: ExecuteInProcessResult, table: str) -> dict[str, float]:
-    """Each bar of the table's chart: its label (from the bar's tooltip) and its height."""
-    svg = ElementTree.fromstring(chart_svg(materialization_metadata(result, table)))
-    return {
-        rect.find(f"{SVG}title").text.rsplit(": ", 1)[0]: float(rect.get("height"))
-        for rect in svg.iter(f"{SVG}rect")
-        if rect.get("class") == "bar"
-    }
+    """Each bar of the table's chart by its place on the axis, and its height."""
+    analytics = next(t for t in ANALYTICS_TABLES if t.name == table)
+    assert analytics.chart is not None
+    heights = bar_heights(latest_metadata(result, table)["chart"].value)
+    return dict(zip(AXES[analytics.chart.axis], heights, strict=True))
 
 
 def assert_bars_show(bars: dict[str, float], figures: dict[str, float]) -> None:
     """Every figure has its bar, as high relative to the tallest as the figure is to the
-    largest; every other bar is 0."""
+    largest (to the drawing's whole units); every other bar is 0."""
     assert set(figures) <= set(bars)
     tallest, largest = max(bars.values()), max(figures.values())
     for label, height in bars.items():
-        assert height / tallest == pytest.approx(figures.get(label, 0) / largest, abs=0.01), label
+        assert height == round(tallest * figures.get(label, 0) / largest), label
 
 
 def chart_figures(warehouse: WarehouseResource, table: str) -> dict[str, float]:
@@ -187,11 +182,12 @@ def test_charts_show_each_figure_of_the_table_as_a_bar_as_high_as_it(sample_resu
     assert_bars_show(chart_bars(result, table), chart_figures(warehouse, table))
 
 
-def test_days_and_hours_without_plays_are_bars_of_0_and_the_preview_shows_the_latest_days(
+def test_days_and_hours_without_plays_are_0_and_the_preview_shows_the_latest_days(
     raw_files, settings, warehouse
 ):
-    """50 days with every seventh day missing, plays only in even hours: the gaps show in the
-    charts, and of 43 days the preview lists the latest 40."""
+    """50 days with every seventh day missing, plays only in even hours: each day's active
+    users are that day's materialization's figure (0 on a day without plays), the hours without
+    plays are bars of 0, and of 43 days the preview lists the latest 40."""
     first = datetime(2018, 11, 1, tzinfo=UTC)
     played = [n for n in range(50) if n % 7 != 3]
     starts = {n: first + timedelta(days=n, hours=2 * (n % 12)) for n in played}
@@ -209,27 +205,25 @@ def test_days_and_hours_without_plays_are_bars_of_0_and_the_preview_shows_the_la
     result = run_etl(settings(SPARKIFY_SOURCE=source.location))
     assert result.success
 
-    days = chart_bars(result, "daily_active_users")
-    assert list(days) == [str((first + timedelta(days=n)).date()) for n in range(50)]
-    assert_bars_show(days, chart_figures(warehouse, "daily_active_users"))
-    assert [label for label, height in days.items() if height == 0] == [
-        str((first + timedelta(days=n)).date()) for n in range(50) if n not in starts
-    ]
+    by_day = {
+        m.partition: m.metadata["active_users"].value
+        for m in materializations(result, "daily_active_users")
+    }
+    every_day = [str((first + timedelta(days=n)).date()) for n in range(50)]
+    assert by_day == {day: int(n in starts) for n, day in enumerate(every_day)}
     hours = chart_bars(result, "plays_by_hour")
-    assert list(hours) == [str(hour) for hour in range(24)]
     assert all((hours[str(hour)] > 0) == (hour % 2 == 0) for hour in range(24))
 
-    preview = materialization_metadata(result, "daily_active_users")["preview"].value
-    listed = [line.split(" | ")[0].strip("| ") for line in preview.splitlines()[2:-2]]
-    assert listed == [str(starts[n].date()) for n in played[-40:]]
-    assert preview.endswith("The last 40 of 43 rows.")
+    preview = latest_metadata(result, "daily_active_users")["preview"]
+    assert [record.data["day"] for record in preview.records] == [
+        str(starts[n].date()) for n in played[-40:]
+    ]
+    assert latest_metadata(result, "daily_active_users")["dagster/row_count"].value == 43
 
 
 def test_only_the_tables_a_picture_explains_carry_a_chart(sample_result):
     result, *_ = sample_result
-    charted = {
-        t.name for t in ANALYTICS_TABLES if "chart" in materialization_metadata(result, t.name)
-    }
+    charted = {t.name for t in ANALYTICS_TABLES if "chart" in latest_metadata(result, t.name)}
     assert charted == CHARTED
 
 

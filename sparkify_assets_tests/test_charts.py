@@ -1,87 +1,94 @@
-"""The bar charts and Markdown previews the analytics assets attach to their materializations."""
+"""The charts and previews the analytics assets put on their pages: drawn in place by the
+Dagster UI, which shows a Markdown value only under 1,000 characters and a table always."""
 
 from __future__ import annotations
 
-import itertools
+import base64
 import re
 import xml.etree.ElementTree as ElementTree
-from datetime import date, timedelta
+from datetime import date
+from decimal import Decimal
 
 import pytest
+from dagster import TableColumn
 
-from sparkify_assets.assets.metadata import markdown_table
-from sparkify_assets.charts import WEEKDAYS, bar_chart_svg, complete_axis
+from sparkify_assets.assets.metadata import preview
+from sparkify_assets.charts import AXES, MARKDOWN_LIMIT, WEEKDAYS, complete_axis, inline_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def bars(svg: str) -> list[float]:
-    return [float(rect.get("height")) for rect in ElementTree.fromstring(svg).iter(f"{SVG}rect")
-            if rect.get("class") == "bar"]  # fmt: skip
+def drawing(markdown: str) -> ElementTree.Element:
+    match = re.fullmatch(r"!\[[^\]]*\]\(data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)\)", markdown)
+    assert match, "the chart is a Markdown image of an inline SVG"
+    return ElementTree.fromstring(base64.b64decode(match[1]))
+
+
+def bar_heights(markdown: str) -> list[int]:
+    """Each bar's height, read from the one path that draws them: `v-H…` per bar, or only a
+    move (`m…`) for a bar of 0."""
+    path = drawing(markdown).find(f"{SVG}path").get("d")
+    return [int(up) if up else 0 for up, _ in re.findall(r"(?:v-(\d+)h\d+v\d+)?m(\d+) 0", path)]
+
+
+def labels_below(markdown: str) -> list[str]:
+    return [t.text for t in drawing(markdown).iter(f"{SVG}text") if t.get("text-anchor") is None]
 
 
 def test_each_value_is_a_bar_as_high_as_its_share_of_the_tallest():
-    heights = bars(bar_chart_svg("Plays", ["a", "b", "c"], [10, 40, 20]))
-    assert heights[0] / heights[1] == pytest.approx(0.25)
-    assert heights[2] / heights[1] == pytest.approx(0.5)
+    heights = bar_heights(inline_chart("Plays", ["a", "b", "c", "d"], [10, 40, 20, 0]))
+    assert heights == [15, 60, 30, 0]
 
 
-def test_the_y_axis_ends_at_a_round_number_above_the_tallest_bar():
-    svg = bar_chart_svg("Plays", ["a"], [462])
-    axis = [t.text for t in ElementTree.fromstring(svg).iter(f"{SVG}text")
-            if t.get("text-anchor") == "end"]  # fmt: skip
-    assert axis == ["0", "125", "250", "375", "500"]
+def test_the_scale_is_the_tallest_bars_value():
+    scale = [t.text for t in drawing(inline_chart("Plays", ["a"], [1462])).iter(f"{SVG}text")
+             if t.get("text-anchor") == "start"]  # fmt: skip
+    assert scale == ["max 1,462"]
 
 
-def axis_labels(svg: str) -> list[tuple[float, str]]:
-    """The labels below the bars, with the x of their centres."""
-    root = ElementTree.fromstring(svg)
-    return [(float(text.get("x")), text.text) for text in root.iter(f"{SVG}text")
-            if text.get("text-anchor") == "middle" and text.get("font-size") is None]  # fmt: skip
+@pytest.mark.parametrize("axis", sorted(AXES))
+def test_a_full_axis_of_large_figures_stays_under_the_uis_limit_for_drawing_in_place(axis):
+    labels = AXES[axis]
+    markdown = inline_chart("Plays by something long (UTC)", labels, [987_654_321.5] * len(labels))
+    assert len(markdown) < MARKDOWN_LIMIT
+    assert len(bar_heights(markdown)) == len(labels)
 
 
-# The widest a character of an 11 px sans-serif label is drawn: digits are 0.556 em in Liberation
-# Sans and Arial, which Debian's Chromium draws sans-serif with; '-' is narrower.
-LABEL_CHARACTER_PX = 0.556 * 11
+def test_more_bars_than_fit_in_place_are_refused_not_hidden():
+    with pytest.raises(ValueError, match="too many to draw in place"):
+        inline_chart("Days", [str(n) for n in range(60)], [1.0] * 60)
 
 
-@pytest.mark.parametrize("days", [7, 30, 90, 400])
-def test_days_are_labelled_sparsely_enough_that_no_two_labels_overlap(days):
-    every_day = [str(date(2018, 11, 1) + timedelta(days=n)) for n in range(days)]
-    svg = bar_chart_svg("Daily active users", every_day, list(range(days)))
-    shown = axis_labels(svg)
-    assert len(bars(svg)) == days and shown[0][1] == "2018-11-01"
-    for (left, text), (right, _) in itertools.pairwise(shown):
-        assert right - left > len(text) * LABEL_CHARACTER_PX
-    assert len(shown) >= 5  # sparse, but still an axis one can read dates from
+def test_weekdays_are_each_labelled_and_hours_at_five_points():
+    weekdays = inline_chart("w", list(WEEKDAYS), [1] * 7)
+    assert labels_below(weekdays) == ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    hours = inline_chart("h", AXES["hour"], [1] * 24)
+    assert labels_below(hours) == ["0", "6", "12", "17", "23"]
 
 
-def test_every_hour_and_weekday_has_its_label():
-    hours, weekdays = [str(hour) for hour in range(24)], list(WEEKDAYS)
-    assert [text for _, text in axis_labels(bar_chart_svg("h", hours, [1] * 24))] == hours
-    assert [text for _, text in axis_labels(bar_chart_svg("w", weekdays, [1] * 7))] == weekdays
-
-
-def test_text_is_escaped_so_the_svg_stays_well_formed():
-    svg = bar_chart_svg('Plays <by> "hour" & more', ["<0>", "&1"], [1, 2])
-    assert "Plays <by>" in ElementTree.fromstring(svg).find(f"{SVG}text").text
+def test_text_is_escaped_so_the_svg_stays_well_formed_and_the_markdown_an_image():
+    markdown = inline_chart('Plays [by] "hour"', ["<0>", "&1"], [1, 2])
+    assert markdown.startswith('![Plays (by) "hour"](')
+    assert labels_below(markdown) == ["<0>", "&1"]
 
 
 def test_no_rows_give_an_empty_chart_not_an_error():
-    assert bars(bar_chart_svg("Nothing yet", [], [])) == []
+    assert bar_heights(inline_chart("Nothing yet", [], [])) == []
 
 
 def test_labels_and_values_must_pair_up():
     with pytest.raises(ValueError, match="2 labels for 1 values"):
-        bar_chart_svg("Plays", ["a", "b"], [1])
+        inline_chart("Plays", ["a", "b"], [1])
 
 
-def test_the_preview_is_a_markdown_table_that_says_when_it_shows_only_some_rows():
-    preview = markdown_table(["name", "share"], [("a|b", 0.123456), (None, 1.0)], total=5).value
-    lines = preview.splitlines()
-    assert lines[:4] == ["| name | share |", "|---|---|", "| a\\|b | 0.1235 |", "|  | 1.0000 |"]
-    assert re.search(r"The last 2 of 5 rows", preview)
-    assert "last" not in markdown_table(["x"], [(1,)], total=1).value
+def test_the_preview_is_a_table_of_plain_values_in_the_columns_order():
+    columns = [TableColumn("day", "date"), TableColumn("share", "numeric"), TableColumn("x")]
+    shown = preview(columns, [(date(2018, 11, 2), Decimal("0.125"), None), (None, 1.5, "a|b")])
+    assert [column.name for column in shown.schema.columns] == ["day", "share", "x"]
+    assert [record.data for record in shown.records] == [
+        {"day": "2018-11-02", "share": 0.125, "x": None},
+        {"day": None, "share": 1.5, "x": "a|b"},
+    ]
 
 
 def test_an_hour_without_plays_is_a_bar_of_zero_not_a_missing_bar():
@@ -96,11 +103,5 @@ def test_every_weekday_has_its_bar_sunday_first():
     assert values == [0, 3, 0, 0, 0, 0, 0]
 
 
-def test_a_day_without_plays_shows_as_a_gap_between_the_first_and_last_day():
-    labels, values = complete_axis("day", ["2018-11-30", "2018-12-02"], [4, 6])
-    assert labels == ["2018-11-30", "2018-12-01", "2018-12-02"]
-    assert values == [4, 0, 6]
-
-
 def test_no_rows_give_no_axis():
-    assert complete_axis("day", [], []) == ([], [])
+    assert complete_axis("hour", [], []) == ([], [])

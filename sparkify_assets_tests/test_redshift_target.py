@@ -85,7 +85,7 @@ def test_every_statement_of_every_asset_and_check_matches_its_snapshot(recorder)
     assert run("sparkify_etl").success
     assert run("reset_warehouse").success
     steps = [step for step in recorder.steps() if step]
-    assert len(steps) == 15 + 27 + 1  # assets, checks, reset
+    assert len(steps) == 15 + 29 + 1  # assets, checks, reset
     if os.environ.get("SPARKIFY_UPDATE_SNAPSHOTS"):
         for stale in SNAPSHOTS.glob("*.sql"):
             stale.unlink()

@@ -236,7 +236,7 @@ def test_the_sensor_finds_new_and_rewritten_day_files_in_s3_through_get_objects(
             SPARKIFY_FIRST_DAY=day1,  # a feed starting that day: an open end
         )
     )
-    [sensor] = defs.sensors
+    sensor = defs.resolve_sensor_def("new_log_files")
 
     def tick(cursor: str | None):
         with build_sensor_context(

@@ -1,7 +1,5 @@
-"""Analytics assets: the analysts' queries in `sql/analytics/`, each kept as a table and shown in
-the UI as its rows and, where a picture reads better, as a chart."""
-
-from typing import Any
+"""Analytics assets: the analysts' queries in `sql/analytics/`, each kept as a table and shown on
+its asset page, in place, as its rows and, where a picture reads better, as a chart."""
 
 from dagster import (
     AssetExecutionContext,
@@ -12,54 +10,49 @@ from dagster import (
     asset,
 )
 
-from ..charts import bar_chart_svg, complete_axis, markdown_image
+from ..charts import complete_axis, inline_chart
 from ..resources.warehouse import WarehouseResource
 from ..tables import ANALYTICS_TABLES, AnalyticsTable
 from ..targets import Target
 from .metadata import (
     built_asset_arguments,
     common_arguments,
-    markdown_table,
+    preview,
     rebuild_or_fail,
+    record,
     table_metadata,
 )
 
 PREVIEW_ROWS = 40  # all of every table but daily_active_users, of which the latest 40 days
-CHART_BARS = 400  # daily active users: the latest 400 days, a bar a day
 
 
 def _analytics_asset(
-    table: AnalyticsTable, target: Target, days: DailyPartitionsDefinition
+    table: AnalyticsTable, target: Target, schema: str, days: DailyPartitionsDefinition
 ) -> AssetsDefinition:
-    @asset(**built_asset_arguments(table, target), **common_arguments(days))
+    @asset(**built_asset_arguments(table, target, schema), **common_arguments(days))
     def build(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         state = rebuild_or_fail(warehouse, table)
-        rows = warehouse.last_rows(table, CHART_BARS)
-        columns = [column.name for column in state.columns]
-        metadata: dict[str, Any] = {
-            **table_metadata(table, state),
-            "preview": markdown_table(columns, rows[-PREVIEW_ROWS:], state.row_count),
-        }
+        table_part = table_metadata(table, state, warehouse)
+        columns = table_part["dagster/column_schema"].columns
+        rows = warehouse.last_rows(table, PREVIEW_ROWS)
+        shown: dict[str, MetadataValue] = {}  # first in the page's Metadata section
         if table.chart is not None and rows:
-            chart = table.chart
+            names = [column.name for column in columns]
+            label, value = names.index(table.chart.label), names.index(table.chart.value)
             labels, values = complete_axis(
-                chart.axis,
-                [str(row[columns.index(chart.label)]) for row in rows],
-                [float(row[columns.index(chart.value)]) for row in rows],
+                table.chart.axis,
+                [str(row[label]) for row in rows],
+                [float(row[value]) for row in rows],
             )
-            every_bar = len(labels) <= CHART_BARS and len(rows) == state.row_count
-            labels, values = labels[-CHART_BARS:], values[-CHART_BARS:]
-            title = chart.title if every_bar else f"{chart.title} (the latest {CHART_BARS})"
-            svg = bar_chart_svg(title, labels, values)
-            metadata["chart"] = MetadataValue.md(markdown_image(svg, chart.title))
-            context.log.info(f"{table.name}: chart of {len(labels)} bars attached")
-        return MaterializeResult(metadata=metadata)
+            shown["chart"] = MetadataValue.md(inline_chart(table.chart.title, labels, values))
+        shown["preview"] = preview(columns, rows)
+        return record(context, {**shown, **table_part}, state.daily)
 
     return build
 
 
 def build_analytics_assets(
-    target: Target, days: DailyPartitionsDefinition
+    target: Target, schema: str, days: DailyPartitionsDefinition
 ) -> list[AssetsDefinition]:
     """One asset per analytics table, its kind saying which warehouse holds it."""
-    return [_analytics_asset(table, target, days) for table in ANALYTICS_TABLES]
+    return [_analytics_asset(table, target, schema, days) for table in ANALYTICS_TABLES]

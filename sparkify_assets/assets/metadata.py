@@ -4,7 +4,9 @@ the days a run covers."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from dagster import (
@@ -14,19 +16,23 @@ from dagster import (
     BackfillPolicy,
     DailyPartitionsDefinition,
     Failure,
+    MaterializeResult,
     MetadataValue,
     PartitionKeyRange,
     TableColumn,
     TableColumnDep,
     TableColumnLineage,
+    TableRecord,
     TableSchema,
 )
 
 from ..catalogue import columns_of
 from ..partitions import ALL_DAYS, Days
+from ..resources.figures import DailyFigures
 from ..resources.warehouse import MissingUpstream, TableState, WarehouseResource
 from ..tables import BuiltTable, Table, built_after
 from ..targets import Target
+from .code_references import sql_references
 
 
 def days_of_run(
@@ -64,7 +70,7 @@ def common_arguments(days: DailyPartitionsDefinition) -> dict[str, Any]:
     }
 
 
-def built_asset_arguments(table: BuiltTable, target: Target) -> dict[str, Any]:
+def built_asset_arguments(table: BuiltTable, target: Target, schema: str) -> dict[str, Any]:
     """What the asset of a star or analytics table declares: the same for both layers, so
     that a table's place in the UI follows from its entry in `tables.py` alone."""
     return {
@@ -74,11 +80,7 @@ def built_asset_arguments(table: BuiltTable, target: Target) -> dict[str, Any]:
         "deps": list(built_after(table)),
         "kinds": {target.kind, "sql"},
         "owners": list(table.owners),
-        "metadata": {
-            "primary_key": table.key,
-            "sql": f"sql/{table.insert_sql}.sql",
-            **catalogue_metadata(table),
-        },
+        "metadata": {"primary_key": table.key, **definition_metadata(table, target, schema)},
     }
 
 
@@ -93,6 +95,17 @@ def rebuild_or_fail(
         raise Failure(description=str(error), allow_retries=False) from None
 
 
+def definition_metadata(table: Table, target: Target, schema: str) -> dict[str, Any]:
+    """What the asset's page says of the table before any run: where it is (the UI's
+    "Storage"), its columns and their lineage, and the SQL files behind it ("Source code")."""
+    return {
+        "dagster/table_name": f"{schema}.{table.name}",
+        "dagster/storage_kind": target.kind,
+        **catalogue_metadata(table),
+        **sql_references(table, target),
+    }
+
+
 def catalogue_metadata(table: Table) -> dict[str, Any]:
     """The asset's columns with their descriptions and, for a built table, which upstream
     columns each is computed from: what a new analyst reads in the UI's catalogue."""
@@ -105,11 +118,14 @@ def catalogue_metadata(table: Table) -> dict[str, Any]:
     return {"dagster/column_schema": schema, **_column_lineage(table)}
 
 
-def table_metadata(table: Table, state: TableState) -> dict[str, Any]:
-    """A materialization's record of the table: its rows, its columns as the warehouse holds
-    them (described as the catalogue describes them) and where they come from."""
+def table_metadata(table: Table, state: TableState, warehouse: WarehouseResource) -> dict[str, Any]:
+    """A materialization's record of the whole table, in the keys of Dagster's TableMetadataSet
+    (which the UI and catalogues read): its schema-qualified name, its rows, its columns as the
+    warehouse holds them (described as the catalogue describes them) and where they come from."""
     descriptions = {column.name: column.description for column in columns_of(table)}
     return {
+        "dagster/table_name": f"{warehouse.schema_name}.{table.name}",
+        "dagster/storage_kind": warehouse.warehouse_target.kind,
         "dagster/row_count": state.row_count,
         "dagster/column_schema": TableSchema(
             columns=[
@@ -124,6 +140,24 @@ def table_metadata(table: Table, state: TableState) -> dict[str, Any]:
         ),
         **_column_lineage(table),
     }
+
+
+def record(
+    context: AssetExecutionContext, whole: Mapping[str, Any], daily: DailyFigures
+) -> MaterializeResult:
+    """The materializations of a step, one per day of the run: each day's figures on its own,
+    and what describes the whole table (size, columns, lineage, preview, chart) on the last
+    day's only, the one the asset's page shows as latest. Dagster gives every day of a run
+    whatever the step returns: before, each day carried the whole, a chart 62 KB a day."""
+    run = context.op_execution_context
+    if not (run.has_partition_key or run.has_partition_key_range):
+        return MaterializeResult(metadata=dict(whole))
+    keys = context.partition_keys
+    if daily.zero:
+        for key in keys:
+            context.add_asset_metadata(daily.of(key), partition_key=key)
+    context.add_asset_metadata(dict(whole), partition_key=keys[-1])
+    return MaterializeResult()
 
 
 def _column_lineage(table: Table) -> dict[str, TableColumnLineage]:
@@ -142,24 +176,22 @@ def _column_lineage(table: Table) -> dict[str, TableColumnLineage]:
     }
 
 
-def markdown_table(
-    columns: Sequence[str], rows: Sequence[Sequence[Any]], total: int
-) -> MetadataValue:
-    """The table's last rows in key order as a Markdown table, saying how many of the table's
-    rows it shows."""
-    lines = [
-        "| " + " | ".join(columns) + " |",
-        "|" + "---|" * len(columns),
-        *("| " + " | ".join(_cell(value) for value in row) + " |" for row in rows),
-    ]
-    if total > len(rows):
-        lines.append(f"\nThe last {len(rows):,} of {total:,} rows.")
-    return MetadataValue.md("\n".join(lines))
+def preview(columns: Sequence[TableColumn], rows: Sequence[Sequence[Any]]) -> MetadataValue:
+    """The table's last rows in key order as a table the UI shows in place, whatever its
+    length (a Markdown value over 1,000 characters hides behind a link)."""
+    names = [column.name for column in columns]
+    return MetadataValue.table(
+        records=[TableRecord(dict(zip(names, map(_cell, row), strict=True))) for row in rows],
+        schema=TableSchema(columns=list(columns)),
+    )
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.4f}"
-    return str(value).replace("|", "\\|").replace("\n", " ")
+def _cell(value: Any) -> str | int | float | bool | None:
+    """A value as a table record holds it: a number stays a number, a date is ISO text."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, date):  # a datetime too
+        return value.isoformat()
+    return str(value)

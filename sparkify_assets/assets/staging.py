@@ -1,5 +1,7 @@
 """Staging assets: Redshift's COPY of the raw JSON files, one asset per staging table."""
 
+from collections.abc import Sequence
+
 from dagster import (
     AssetExecutionContext,
     AssetsDefinition,
@@ -7,17 +9,28 @@ from dagster import (
     DailyPartitionsDefinition,
     Failure,
     MaterializeResult,
+    MetadataValue,
+    TableColumn,
+    TableRecord,
+    TableSchema,
     asset,
 )
 from pydantic import Field
 
 from ..copyjson import JsonPathsError
+from ..copyjson.drift import UnmappedKey
 from ..resources.source import RawSourceResource, SourceError
 from ..resources.staging_copy import CopyFailed
 from ..resources.warehouse import FIRST_ERRORS_KEPT, LoadFailed, WarehouseResource
 from ..tables import STAGING_TABLES, StagingTable
 from ..targets import Target
-from .metadata import catalogue_metadata, common_arguments, days_of_run, table_metadata
+from .metadata import (
+    common_arguments,
+    days_of_run,
+    definition_metadata,
+    record,
+    table_metadata,
+)
 
 
 class StagingLoadConfig(Config):
@@ -29,7 +42,11 @@ class StagingLoadConfig(Config):
 
 
 def _staging_asset(
-    table: StagingTable, target: Target, days: DailyPartitionsDefinition, source_kind: str
+    table: StagingTable,
+    target: Target,
+    schema: str,
+    days: DailyPartitionsDefinition,
+    source_kind: str,
 ) -> AssetsDefinition:
     daily = table.day_column is not None
 
@@ -42,7 +59,7 @@ def _staging_asset(
         metadata={
             "source_prefix": table.prefix,
             "json_format": table.jsonpaths or "auto",
-            **catalogue_metadata(table),
+            **definition_metadata(table, target, schema),
         },
         **common_arguments(days),
     )
@@ -52,13 +69,14 @@ def _staging_asset(
         warehouse: WarehouseResource,
         source: RawSourceResource,
     ) -> MaterializeResult:
+        run_days = days_of_run(context, days)
         try:
             load = warehouse.load_staging(
                 table,
                 source,
                 report=context.log.info,
                 files=config.files or None,
-                days=days_of_run(context, days) if daily else None,
+                days=run_days if daily else None,
             )
         except LoadFailed as error:
             raise Failure(
@@ -75,9 +93,10 @@ def _staging_asset(
         except (SourceError, JsonPathsError, CopyFailed) as error:
             raise Failure(description=str(error), allow_retries=False) from None
         result = load.result
-        return MaterializeResult(
-            metadata={
-                **table_metadata(table, load.table),
+        return record(
+            context,
+            {
+                **table_metadata(table, load.table, warehouse),
                 "load_id": load.load_id,
                 "source": load.source,
                 "files": result.files,
@@ -86,15 +105,41 @@ def _staging_asset(
                 "set_aside_other_days": result.set_aside,
                 "seconds": round(result.seconds, 2),
                 "rows_per_second": round(result.rows_loaded / max(result.seconds, 1e-9)),
-            }
+                **_unmapped_keys_metadata(result.unmapped_keys),
+            },
+            load.table.daily,
         )
 
     return load
 
 
+UNMAPPED_KEYS_SCHEMA = TableSchema(
+    columns=[
+        TableColumn("key", "string", description="Top-level JSON key that fills no column."),
+        TableColumn("records", "int", description="Loaded records that had it."),
+        TableColumn("example", "string", description="The first file:line that had it."),
+    ]
+)
+
+
+def _unmapped_keys_metadata(found: Sequence[UnmappedKey]) -> dict[str, object]:
+    """Schema drift on the materialization: how many distinct JSON keys filled no column (a
+    number, so the UI plots it), and, when any, each with its count and first file:line."""
+    metadata: dict[str, object] = {"unmapped_keys": len(found)}
+    if found:
+        metadata["unmapped_key_examples"] = MetadataValue.table(
+            records=[
+                TableRecord({"key": key.key, "records": key.records, "example": key.example})
+                for key in found
+            ],
+            schema=UNMAPPED_KEYS_SCHEMA,
+        )
+    return metadata
+
+
 def build_staging_assets(
-    target: Target, days: DailyPartitionsDefinition, source: str
+    target: Target, schema: str, days: DailyPartitionsDefinition, source: str
 ) -> list[AssetsDefinition]:
     """The staging assets for raw files at `source`: an s3:// URI or a local directory."""
     source_kind = "s3" if source.startswith("s3://") else "file"
-    return [_staging_asset(table, target, days, source_kind) for table in STAGING_TABLES]
+    return [_staging_asset(table, target, schema, days, source_kind) for table in STAGING_TABLES]

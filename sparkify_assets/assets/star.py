@@ -17,26 +17,28 @@ from .metadata import (
     common_arguments,
     days_of_run,
     rebuild_or_fail,
+    record,
     table_metadata,
 )
 
 
 def _star_asset(
-    table: StarTable, target: Target, days: DailyPartitionsDefinition
+    table: StarTable, target: Target, schema: str, days: DailyPartitionsDefinition
 ) -> AssetsDefinition:
 
     @asset(
-        **built_asset_arguments(table, target),
+        **built_asset_arguments(table, target, schema),
         **common_arguments(days),
     )
     def build(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
-        state = rebuild_or_fail(
-            warehouse, table, days_of_run(context, days) if table.built_for_days else None
-        )
-        return MaterializeResult(metadata=table_metadata(table, state))
+        run_days = days_of_run(context, days) if table.built_for_days else None
+        state = rebuild_or_fail(warehouse, table, run_days)
+        return record(context, table_metadata(table, state, warehouse), state.daily)
 
     return build
 
 
-def build_star_assets(target: Target, days: DailyPartitionsDefinition) -> list[AssetsDefinition]:
-    return [_star_asset(table, target, days) for table in STAR_TABLES]
+def build_star_assets(
+    target: Target, schema: str, days: DailyPartitionsDefinition
+) -> list[AssetsDefinition]:
+    return [_star_asset(table, target, schema, days) for table in STAR_TABLES]

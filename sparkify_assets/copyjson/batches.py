@@ -20,8 +20,17 @@ from .convert import (
     fast_converter_for,
     needs_escaping,
 )
+from .drift import UnmappedKeys
 from .fused import fused_row
-from .mapping import Getter, auto_getters, jsonpaths_getters, parse_jsonpaths, single_keys
+from .mapping import (
+    Getter,
+    JsonPath,
+    auto_getters,
+    jsonpaths_getters,
+    parse_jsonpaths,
+    single_keys,
+    top_level_keys,
+)
 from .records import decode, exact_loads, iter_lines, iter_records, read_chunks
 
 BATCH_ROWS = 5_000
@@ -49,13 +58,15 @@ class LoadError:
 
 @dataclass
 class Batch:
-    """Rows ready for COPY (tab-separated text), and what reading them found."""
+    """Rows ready for COPY (tab-separated text), and what reading them found: the rejected
+    records, and the keys of the loaded ones that map to no column (None: none)."""
 
     data: bytes
     rows: int
     records: int
     errors: list[LoadError]
     files_done: int
+    unmapped: UnmappedKeys | None = None
 
 
 class RowEncoder:
@@ -66,11 +77,13 @@ class RowEncoder:
         columns: Sequence[Column],
         getters: Sequence[Getter],
         keys: Sequence[str] | None,
+        mapped_keys: frozenset[str],
         truncate_columns: bool = False,
     ) -> None:
         self.columns = list(columns)
         self.getters = list(getters)
         self.keys = list(keys) if keys is not None else None  # set when every path is one key
+        self.mapped_keys = mapped_keys  # the record keys some column reads (drift.py)
         self.converters = [converter_for(column, truncate_columns) for column in columns]
         fast_converters = [fast_converter_for(c, truncate_columns) for c in columns]
         # The record's line, unescaped: only for a batch `clean` finds needs no escaping.
@@ -141,35 +154,52 @@ class JsonFormat:
         """How to fill the columns. A JSONPaths file whose object isn't named "jsonpaths" is
         ignored for 'auto', as Redshift does, with a `mapping.JsonPathsIgnored` warning."""
         names = [column.name for column in columns]
-        paths = None
-        if self.jsonpaths_name is not None:
-            paths = parse_jsonpaths(self.jsonpaths_document or b"", self.jsonpaths_name)
+        paths = self._paths()
         if paths is None:
-            return RowEncoder(columns, auto_getters(names), names, self.truncate_columns)
+            return RowEncoder(
+                columns, auto_getters(names), names, frozenset(names), self.truncate_columns
+            )
         getters = jsonpaths_getters(paths, names, self.jsonpaths_name or "")
-        return RowEncoder(columns, getters, single_keys(paths), self.truncate_columns)
+        return RowEncoder(
+            columns, getters, single_keys(paths), top_level_keys(paths), self.truncate_columns
+        )
+
+    def mapped_keys(self, column_names: Sequence[str]) -> frozenset[str]:
+        """The record keys that fill some column: the JSONPaths' first steps, or under 'auto'
+        the column names themselves (matched case and all, as `auto_getters` reads them)."""
+        paths = self._paths()
+        return frozenset(column_names) if paths is None else top_level_keys(paths)
+
+    def _paths(self) -> list[JsonPath] | None:
+        if self.jsonpaths_name is None:
+            return None
+        return parse_jsonpaths(self.jsonpaths_document or b"", self.jsonpaths_name)
 
 
 def file_batches(name: str, handle: IO[bytes], encoder: RowEncoder) -> Iterator[Batch]:
-    """The file's rows in batches of at most BATCH_ROWS rows or rejections; the last one marks
-    the file done."""
+    """The file's rows in batches of at most BATCH_ROWS rows or rejections, each with the
+    unmapped keys of its rows; the last one marks the file done."""
     pending = _PendingRows(name, encoder)
     unescaped_line, errors = encoder.unescaped_line, pending.errors
     rows, raws, line_numbers = pending.rows, pending.raws, pending.line_numbers
+    all_mapped = encoder.mapped_keys.issuperset
     nulls = 0
     for line_number, value, error, raw in iter_records(iter_lines(read_chunks(handle))):
         if error is not None:
             errors.append(LoadError(name, line_number, ERR_PARSE, error, raw_line(raw)))
         else:
             try:
-                line, line_nulls = unescaped_line(value)
+                line, line_nulls, only_read = unescaped_line(value)
             except ConversionError:
-                nulls += pending.add_exact(line_number, raw)
+                nulls += pending.add_exact(line_number, raw, value)
             else:
                 rows.append(line)
                 raws.append(raw)
                 line_numbers.append(line_number)
                 nulls += line_nulls
+                # UnmappedKeys.see, inlined, for a record the row function can't vouch for.
+                if not only_read and type(value) is dict and not all_mapped(value):
+                    pending.unmapped.count(value, name, line_number)
         if len(rows) >= BATCH_ROWS or len(errors) >= BATCH_ROWS:
             yield pending.take(nulls, files_done=0)
             errors, nulls = pending.errors, 0
@@ -177,7 +207,8 @@ def file_batches(name: str, handle: IO[bytes], encoder: RowEncoder) -> Iterator[
 
 
 class _PendingRows:
-    """One file's rows not yet in a batch, each with its record, in case it needs escaping."""
+    """One file's rows not yet in a batch, each with its record, in case it needs escaping,
+    and their unmapped keys."""
 
     def __init__(self, name: str, encoder: RowEncoder) -> None:
         self.name, self.encoder = name, encoder
@@ -185,8 +216,9 @@ class _PendingRows:
         self.raws: list[bytes] = []
         self.line_numbers: list[int] = []
         self.errors: list[LoadError] = []
+        self.unmapped = UnmappedKeys(encoder.mapped_keys)
 
-    def add_exact(self, line_number: int, raw: bytes) -> int:
+    def add_exact(self, line_number: int, raw: bytes, record: Any) -> int:
         """Add the record by `RowEncoder.exact_line`, as a row or a rejection; its NULLs."""
         exact = self.encoder.exact_line(self.name, line_number, raw)
         if isinstance(exact, LoadError):
@@ -195,6 +227,7 @@ class _PendingRows:
         self.rows.append(exact[0])
         self.raws.append(raw)
         self.line_numbers.append(line_number)
+        self.unmapped.see(record, self.name, line_number)
         return exact[1]
 
     def take(self, nulls: int, files_done: int) -> Batch:
@@ -205,23 +238,30 @@ class _PendingRows:
         if not self.encoder.clean(data, len(self.rows), nulls):
             self._escape()
             data = "".join(self.rows).encode("utf-8")
-        batch = Batch(data, len(self.rows), records, self.errors, files_done)
+        unmapped = self.unmapped or None
+        batch = Batch(data, len(self.rows), records, self.errors, files_done, unmapped)
         self.rows.clear()
         self.raws.clear()
         self.line_numbers.clear()
         self.errors = []
+        if unmapped is not None:
+            self.unmapped = UnmappedKeys(self.encoder.mapped_keys)
         return batch
 
     def _escape(self) -> None:
         """Write every row again by `RowEncoder.encode`, which escapes the records that need it
-        and rejects one that holds a NUL."""
+        and rejects one that holds a NUL; the unmapped keys are counted again, of the rows
+        kept."""
         rows = []
+        self.unmapped = UnmappedKeys(self.encoder.mapped_keys)
         for raw, line_number in zip(self.raws, self.line_numbers, strict=True):
-            line = self.encoder.encode(self.name, line_number, decode(raw), raw)
+            record = decode(raw)
+            line = self.encoder.encode(self.name, line_number, record, raw)
             if isinstance(line, LoadError):
                 self.errors.append(line)
             else:
                 rows.append(line + "\n")
+                self.unmapped.see(record, self.name, line_number)
         self.rows[:] = rows
         self.errors.sort(key=lambda error: error.line_number)
 

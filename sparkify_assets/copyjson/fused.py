@@ -7,6 +7,8 @@ rules themselves stay in `convert`. Like those converters, the function writes t
 and it counts the NULLs it writes: in a batch of its lines, every backslash must then be one of
 those NULLs' (`RowEncoder.clean`); a batch where one is not is written again by the full rules.
 A number bound for a text column raises `NeedsFileText`: its text is only in the raw record.
+It also says when the record is an object of exactly the keys read (its key count, once every
+key was found), so that schema drift (`drift`) costs nothing more for such a record.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ from .convert import (
 )
 from .mapping import Getter
 
-# A record → its COPY line (line break included, text unescaped) and how many NULLs it holds.
-RowFunction = Callable[[Any], tuple[str, int]]
+# A record → its COPY line (line break included, text unescaped), how many NULLs it holds, and
+# whether it is known to hold no key beyond those read (False: unknown, ask `drift`).
+RowFunction = Callable[[Any], tuple[str, int, bool]]
 
 
 class NeedsFileText(ConversionError):
@@ -74,12 +77,15 @@ def _compile(
     if keys is None:
         namespace.update({f"getter{index}": getter for index, getter in enumerate(getters)})
         body += [f"    {value} = getter{index}(record)" for index, value in enumerate(values)]
+        body += ["    only_read = False"]
     else:
         namespace["pick"] = itemgetter(*_as_decoded(keys))
         unpack = ", ".join(values)  # itemgetter of one key gives the value, of more a tuple
         body += ["    if type(record) is not dict:", "        return by_getters(record)"]
         body += ["    try:", f"        {unpack} = pick(record)"]
         body += ["    except KeyError:", "        return by_getters(record)"]
+        # Every key read was found: as many keys again would be one beyond them.
+        body += [f"    only_read = len(record) == {len(set(keys))}"]
     body += ["    nulls = 0"]
     for index, (column, value) in enumerate(zip(columns, values, strict=True)):
         namespace[f"convert{index}"] = fast_converters[index]
@@ -102,7 +108,7 @@ def _compile(
         body += ["        else:", f"            {value} = convert{index}({value})"]
         body += [f"            if {value} == NULL:", "                nulls += 1"]
     fields = "\\t".join(f"{{{value}}}" for value in values)
-    body += [f'    return f"{fields}\\n", nulls']
+    body += [f'    return f"{fields}\\n", nulls, only_read']
     code = compile("\n".join(body), f"<COPY row of {len(columns)} columns>", "exec")
     exec(code, namespace)
     return namespace["row"]

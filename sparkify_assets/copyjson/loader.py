@@ -3,7 +3,8 @@
 Files are read and converted in parallel (`parallel`) and their rows stream into one
 `COPY … FROM STDIN`, so memory stays flat however large the input. Bad records become
 `LoadError`s, like rows of SYS_LOAD_ERROR_DETAIL; once there are as many as `load_fails` says
-Redshift stops at, the load stops.
+Redshift stops at, the load stops. The keys of loaded records that fill no column are counted
+on the way (`drift`), merged from every batch.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from .batches import Batch, JsonFormat, LoadError
 from .convert import Column
+from .drift import UnmappedKey, UnmappedKeys
 from .parallel import LocalFiles, RemoteFiles, parallel_batches
 
 PROGRESS_EVERY_SECONDS = 2.0
@@ -64,6 +66,7 @@ class LoadResult:
     errors: list[LoadError]
     exceeded_maxerror: bool
     seconds: float
+    unmapped_keys: list[UnmappedKey] = field(default_factory=list)
 
 
 def load_json_files(
@@ -102,6 +105,7 @@ def load_json_files(
         errors=sorted(stream.errors, key=lambda error: (error.filename, error.line_number)),
         exceeded_maxerror=stream.exceeded_maxerror,
         seconds=stream.progress.elapsed,
+        unmapped_keys=stream.unmapped.found(),
     )
 
 
@@ -121,6 +125,7 @@ class _CopyStream:
         self._last_report = time.monotonic()
         self.progress = progress
         self.errors: list[LoadError] = []
+        self.unmapped = UnmappedKeys()
         self.exceeded_maxerror = False
         self.failure: BaseException | None = None
 
@@ -139,6 +144,8 @@ class _CopyStream:
             self.progress.rows_loaded += batch.rows
             self.progress.files_done += batch.files_done
             self.errors.extend(batch.errors)
+            if batch.unmapped:
+                self.unmapped.merge(batch.unmapped)
             self._maybe_report()
             if load_fails(len(self.errors), self._maxerror):
                 self.exceeded_maxerror = True  # end the COPY here; the caller rolls back

@@ -365,6 +365,12 @@ def single_keys(paths: Sequence[JsonPath]) -> list[str] | None:
     return None
 
 
+def top_level_keys(paths: Sequence[JsonPath]) -> frozenset[str]:
+    """The record keys the paths read from: each path's first step, when it is a name (a path
+    starting with an index reads a record that is an array)."""
+    return frozenset(path.steps[0] for path in paths if isinstance(path.steps[0], str))
+
+
 # 'auto' maps object keys to same-named columns, so a record that is an array has no value for
 # any column: Redshift's COPY examples ("Load from JSON arrays using a JSONPaths file") say "To
 # load from JSON data that consists of a set of arrays, you must use a JSONPaths file to map the

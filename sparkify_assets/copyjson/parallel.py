@@ -32,6 +32,7 @@ import orjson
 
 from .batches import BATCH_ROWS, Batch, JsonFormat, LoadError, RowEncoder, file_batches
 from .convert import Column
+from .drift import UnmappedKeys
 from .local_files import UnreadableFile, local_file_batches
 
 OpenFile = Callable[[str], AbstractContextManager[IO[bytes]]]
@@ -40,8 +41,9 @@ Producer = Callable[[Put, threading.Event], None]
 
 S3_READERS = 8  # files read from S3 at once
 WORKER_MODULE = "sparkify_assets.copyjson.worker"
-# A frame: kind, rows, records, files done, length of the COPY text, length of the errors.
-_HEADER = struct.Struct("<cIIIII")
+# A frame: kind, rows, records, files done, and the lengths of the COPY text, of the errors and
+# of the unmapped keys' counts (0 in most frames: no record had a key beyond the mapped ones).
+_HEADER = struct.Struct("<cIIIIII")
 _BATCH, _CHUNK_DONE, _UNREADABLE = b"B", b"C", b"U"
 _CHUNKS_PER_WORKER = 32  # enough chunks that the workers finish together
 _MAX_CHUNK_FILES = 512  # few enough that a chunk of small files takes well under a second
@@ -241,11 +243,12 @@ def _worker_environment() -> dict[str, str]:
 
 def _read_frame(stdout: IO[bytes], process: subprocess.Popen[bytes]) -> tuple[bytes, Batch]:
     header = _read_exactly(stdout, _HEADER.size, process)
-    kind, rows, records, files_done, data_size, errors_size = _HEADER.unpack(header)
+    kind, rows, records, files_done, data_size, errors_size, unmapped_size = _HEADER.unpack(header)
     data = _read_exactly(stdout, data_size, process)
     errors = _read_exactly(stdout, errors_size, process)
+    unmapped = UnmappedKeys.from_json(_read_exactly(stdout, unmapped_size, process))
     rejected = [LoadError(*fields) for fields in orjson.loads(errors)]
-    return kind, Batch(data, rows, records, rejected, files_done)
+    return kind, Batch(data, rows, records, rejected, files_done, unmapped)
 
 
 def _read_exactly(stream: IO[bytes], size: int, process: subprocess.Popen[bytes]) -> bytes:
@@ -277,8 +280,16 @@ def _write_frame(out: IO[bytes], kind: bytes, batch: Batch) -> None:
     stdout is a raw file, whose write() may take only part of a large frame, as when a signal
     (job control, a profiler) interrupts it: what is left is written until none is."""
     errors = orjson.dumps([dataclasses.astuple(error) for error in batch.errors])
-    counts = (batch.rows, batch.records, batch.files_done, len(batch.data), len(errors))
-    frame = memoryview(_HEADER.pack(kind, *counts) + batch.data + errors)
+    unmapped = batch.unmapped.to_json() if batch.unmapped else b""
+    counts = (
+        batch.rows,
+        batch.records,
+        batch.files_done,
+        len(batch.data),
+        len(errors),
+        len(unmapped),
+    )
+    frame = memoryview(_HEADER.pack(kind, *counts) + batch.data + errors + unmapped)
     while frame:
         frame = frame[out.write(frame) or 0 :]
 
@@ -326,10 +337,15 @@ class _Pending:
 
     def take(self) -> Batch:
         batches, self.batches, self.rows, self.errors = self.batches, [], 0, 0
+        unmapped = UnmappedKeys()
+        for batch in batches:
+            if batch.unmapped:
+                unmapped.merge(batch.unmapped)
         return Batch(
             b"".join(batch.data for batch in batches),
             sum(batch.rows for batch in batches),
             sum(batch.records for batch in batches),
             [error for batch in batches for error in batch.errors],
             sum(batch.files_done for batch in batches),
+            unmapped or None,
         )

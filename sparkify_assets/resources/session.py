@@ -3,24 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
 from ..catalogue import columns_of
 from ..copyjson import Column
 from ..copyjson.convert import copy_text_row
-from ..partitions import Days
+from ..partitions import ALL_DAYS, Days
 from ..sql import statement
-from ..tables import META_TABLES, Table
+from ..tables import ALL_TABLES, META_TABLES, Table
 from ..targets import Target
+from .figures import (
+    PARTITION_ROW_COUNT,
+    DailyFigures,
+    count_days,
+    figures_by_day,
+    rejected_by_day,
+)
 
 
 @dataclass(frozen=True)
 class TableState:
     name: str
-    row_count: int
+    row_count: int  # the whole table's
     columns: list[Column]
+    daily: DailyFigures = field(default_factory=DailyFigures)  # of the days just written
+
+    @property
+    def rows_written(self) -> int:
+        """The rows of the days just written: a daily table's, else the whole table's."""
+        if PARTITION_ROW_COUNT in self.daily.zero:
+            return int(self.daily.total(PARTITION_ROW_COUNT))
+        return self.row_count
 
 
 class Session:
@@ -81,7 +96,12 @@ class Session:
 
     def create_meta(self) -> None:
         """The bookkeeping tables, created or brought up to date."""
+        counted = self.exists("day_rows")
         self.create(*META_TABLES)
+        if not counted:  # a warehouse from before day_rows: count the days it holds
+            for table in ALL_TABLES:
+                if table.day_column is not None and self.exists(table.name):
+                    count_days(self, table, ALL_DAYS)
 
         def missing() -> list[str]:
             present = {column.name for column in self.columns("load_history")}
@@ -242,20 +262,22 @@ class Session:
         assert row is not None
         return TableState(table, row[0], self.columns(table))
 
-    def state_of(self, table: Table, days: Days | None) -> TableState:
-        """The table's shape and, for a daily table given days, the rows of those days only:
-        what a partition's `dagster/row_count` means, and a count that doesn't grow with every
-        earlier day."""
-        day_column = table.day_column
-        if days is None or days.everything or day_column is None:
-            return self.state(table.name)
-        row = self.fetch_one(
-            "common/count_rows_of_days",
-            days.parameters(day_column),
-            table=table.name,
-            column=day_column.name,
-        )
-        return TableState(table.name, row[0] if row else 0, self.columns(table.name))
+    def state_of(self, table: Table, days: Days | None, load_id: str | None = None) -> TableState:
+        """The table as just written, in the transaction that wrote it: its whole row count,
+        its columns and the figures of each day written (`resources/figures.py`; with the
+        records the load `load_id` rejected, by day). A daily table's days are counted
+        again and its whole count summed from every day's: the cost of a day's run does not
+        grow with the days loaded before it."""
+        run_days = days or ALL_DAYS
+        if table.day_column is None:
+            row = self.fetch_one("common/count_rows", table=table.name)
+            row_count, daily = (row[0] if row else 0), DailyFigures()
+        else:
+            row_count, daily = count_days(self, table, run_days)
+        daily |= figures_by_day(self, table, run_days)
+        if load_id is not None and table.day_column is not None:
+            daily |= rejected_by_day(self, load_id)
+        return TableState(table.name, row_count, self.columns(table.name), daily)
 
 
 CUT = "…"  # ends a text cut to fit its column

@@ -1,6 +1,7 @@
 """How a staging table gets its rows, per target: Redshift's own COPY from S3, or the local
-emulation of it. Both run inside the load's transaction and say what they read and rejected
-in the same terms, so recording the load and failing it are done once, in the warehouse."""
+emulation of it. Both run inside the load's transaction and say what they read and rejected,
+and which JSON keys filled no column, in the same terms, so recording the load and failing it
+are done once, in the warehouse."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol
 
 import psycopg2
@@ -23,8 +24,10 @@ from ..copyjson import (
     UnreadableFile,
     load_json_files,
 )
+from ..copyjson.drift import UnmappedKey, count_files
 from ..copyjson.mapping import JsonPathsIgnored, parse_jsonpaths
-from ..partitions import Days, day_file, log_files_of
+from ..copyjson.parallel import S3_READERS
+from ..partitions import Days, day_file, day_of_log_file, log_files_of
 from ..tables import StagingTable
 from ..targets import Target
 from .conflicts import is_conflict
@@ -38,6 +41,10 @@ Report = Callable[[str], None]
 LOAD_RECORD_WAIT_SECONDS = 60.0
 FAILED_LOAD_RECORD_WAIT_SECONDS = 5.0
 LOAD_RECORD_POLL_SECONDS = 0.5
+# The schema-drift sample after a Redshift COPY (RedshiftCopy._unmapped_keys_of_a_sample): at
+# most this many of the files it read, by name; of a daily table, the first of each day.
+SAMPLE_FILES = 100
+DAILY_SAMPLE_FILES = 10_000  # more than the 3,660 days partitions may span
 
 
 class CopyFailed(RuntimeError):
@@ -72,6 +79,8 @@ class CopyOutcome:
     set_aside: int = 0  # loaded rows of days other than those loaded (rejected, not kept)
     rejected_records: list[LoadError] = field(default_factory=list)  # local: held in memory
     copy_query_id: int | None = None  # Redshift: the COPY's query_id in the SYS_LOAD_* views
+    # JSON keys that filled no column: of every loaded record locally, of a sample on Redshift
+    unmapped_keys: tuple[UnmappedKey, ...] = ()
 
 
 class StagingCopy(Protocol):
@@ -122,6 +131,7 @@ class EmulatedCopy:
             failure="rejected records exceed MAXERROR" if result.exceeded_maxerror else None,
             seconds=result.seconds,
             rejected_records=result.errors,
+            unmapped_keys=tuple(result.unmapped_keys),
         )
 
     def _reader(self, source: RawSourceResource, began_ns: int) -> LocalFiles | RemoteFiles:
@@ -214,7 +224,45 @@ class RedshiftCopy:
             f"Redshift COPY into {table.name}: {outcome.rows_loaded:,} rows from "
             f"{outcome.files:,} files, {outcome.rejected:,} rejected, in {outcome.seconds:.1f} s"
         )
-        return outcome
+        unmapped = self._unmapped_keys_of_a_sample(session, request, outcome.copy_query_id)
+        return replace(outcome, unmapped_keys=unmapped)
+
+    @staticmethod
+    def _unmapped_keys_of_a_sample(
+        session: Session, request: CopyRequest, copy_query_id: int | None
+    ) -> tuple[UnmappedKey, ...]:
+        """The JSON keys that filled no column, counted in a sample of the files the COPY read.
+
+        Redshift drops such a key without a word and records nothing of it, so the files are
+        read again here, through the source, and counted by the local COPY's own counter
+        (`copyjson.drift`). Which files: those SYS_LOAD_DETAIL says this COPY read (no listing
+        of the bucket), by name; of a daily table the first of each day (a field that appears
+        on some day shows that day), of another the first SAMPLE_FILES (a manifest's files
+        when chosen files were loaded). It is a sample: a key only in files outside it is not
+        seen, and the counts are of the sample's records (every JSON object in them: at the
+        default MAXERROR 0 a committed COPY rejected none).
+        """
+        if copy_query_id is None:
+            return ()
+        table, source = request.table, request.source
+        daily = table.day_column is not None
+        read = session.fetch_all(
+            "meta/copy_files",
+            {"query_id": copy_query_id, "limit": DAILY_SAMPLE_FILES if daily else SAMPLE_FILES},
+        )
+        root = source.uri().rstrip("/") + "/"
+        files = [uri.removeprefix(root) for (uri,) in read if uri.startswith(root)]
+        if daily:
+            files = _first_of_each_day(files)
+        if not files:
+            return ()
+        names = [column.name for column in session.columns(table.name)]
+        mapped = _json_format(table, source, request).mapped_keys(names)
+        request.report(
+            f"Counting the JSON keys that fill no column of {table.name} in a sample of "
+            f"{len(files):,} of the files the COPY read"
+        )
+        return tuple(count_files(files, source.open, mapped, S3_READERS).found())
 
     def record_rejections(
         self, session: Session, outcome: CopyOutcome, load_id: str, started: datetime, table: str
@@ -340,6 +388,28 @@ def keep_days(
     return replace(outcome, rows_loaded=outcome.rows_loaded - set_aside, set_aside=set_aside)
 
 
+def record_unmapped_keys(session: Session, outcome: CopyOutcome, load_id: str, table: str) -> None:
+    """One row of load_unmapped_keys per key the load saw that filled no column, written with
+    the load, so the `new_json_keys` check compares it with the loads before."""
+    if not outcome.unmapped_keys:
+        return
+    widths = session.text_widths("load_unmapped_keys")
+    for found in outcome.unmapped_keys:
+        session.execute(
+            "meta/load_unmapped_keys.insert",
+            {
+                "load_id": load_id,
+                "tbl_name": table,
+                "json_key": fit_text(found.key, widths["json_key"], session.target),
+                "records": found.records,
+                "example_file": fit_text(
+                    found.example_file, widths["example_file"], session.target
+                ),
+                "example_line": found.example_line,
+            },
+        )
+
+
 def _json_format(
     table: StagingTable, source: RawSourceResource, request: CopyRequest
 ) -> JsonFormat:
@@ -357,6 +427,15 @@ def _json_format(
             request.report(str(warning.message))
         return JsonFormat(truncate_columns=request.truncate_columns)
     return JsonFormat(table.jsonpaths, document, request.truncate_columns)
+
+
+def _first_of_each_day(keys: Sequence[str]) -> list[str]:
+    """The first key of each day (by the day in its name; the keys without one count as one
+    more day), in the keys' order."""
+    first: dict[date | None, str] = {}
+    for key in keys:
+        first.setdefault(day_of_log_file(key), key)
+    return list(first.values())
 
 
 def _files_of_days(

@@ -51,6 +51,7 @@ from .staging_copy import (
     Report,
     StagingCopy,
     keep_days,
+    record_unmapped_keys,
 )
 
 FIRST_ERRORS_SHOWN = 5
@@ -196,8 +197,10 @@ class WarehouseResource(RedshiftClientResource):
 
         The load's outcome and every rejected record are written to load_history and
         load_errors: with the data when the load commits, on their own when the COPY fails, so
-        that a failed load leaves the table as it was and still explains itself. A load the
-        warehouse aborts for a concurrent transaction is tried again (resources/conflicts.py).
+        that a failed load leaves the table as it was and still explains itself. A committed
+        load's JSON keys that filled no column go to load_unmapped_keys, and to the result. A
+        load the warehouse aborts for a concurrent transaction is tried again
+        (resources/conflicts.py).
         """
         with self._server_told(f"the load of {table.name} was rolled back"):
             loaded = retry_conflicts(
@@ -247,6 +250,8 @@ class WarehouseResource(RedshiftClientResource):
             elif days is not None:
                 outcome = keep_days(session, table, into, days, outcome, load_id, started)
             staging_copy.record_rejections(session, outcome, load_id, started, table.name)
+            if outcome.failure is None:
+                record_unmapped_keys(session, outcome, load_id, table.name)
             session.execute(
                 "meta/load_history.insert",
                 {
@@ -267,7 +272,7 @@ class WarehouseResource(RedshiftClientResource):
             )
             if outcome.failure is None:
                 session.analyze(table, days, outcome.rows_loaded)
-                state = session.state_of(table, days)
+                state = session.state_of(table, days, load_id)
                 return StagingLoad(load_id, outcome.source, outcome, state)
             first_errors = [
                 LoadError(*row)
@@ -343,7 +348,7 @@ class WarehouseResource(RedshiftClientResource):
             session.execute(table.insert_sql, parameters)
             session.restore_indexes(table)
             state = session.state_of(table, days)
-            session.analyze(table, days, state.row_count)
+            session.analyze(table, days, state.rows_written)
             return state
 
     def reset(self) -> list[str]:

@@ -1,4 +1,4 @@
--- connection 20: a transaction begins
+-- connection 22: a transaction begins
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which
@@ -46,6 +46,12 @@ GROUP BY CAST(start_time AS DATE);
 
 SELECT COUNT(*) FROM "daily_active_users";
 
+-- The table's own rows for the days of the run: a day's active users and plays, drawn by the
+-- Plots tab of the asset a point per day.
+SELECT day, active_users, plays
+FROM daily_active_users
+WHERE day >= '1900-01-01T00:00:00'::timestamp AND day < '9999-12-31T00:00:00'::timestamp;
+
 SELECT column_name, data_type, character_maximum_length, is_nullable
 FROM information_schema.columns
 WHERE table_schema = 'public' AND table_name = 'daily_active_users'
@@ -58,7 +64,7 @@ ANALYZE "daily_active_users";
 
 COMMIT;
 
--- connection 21: a transaction begins
+-- connection 23: a transaction begins
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which
@@ -68,6 +74,6 @@ SELECT 1;
 SET search_path TO "public";
 
 -- The last rows of a table in key order: all of a ranking, the latest days of a daily table.
-SELECT * FROM (SELECT * FROM "daily_active_users" ORDER BY "day" DESC LIMIT 400) AS latest ORDER BY "day";
+SELECT * FROM (SELECT * FROM "daily_active_users" ORDER BY "day" DESC LIMIT 40) AS latest ORDER BY "day";
 
 COMMIT;

@@ -1,4 +1,4 @@
--- connection 51: a transaction begins
+-- connection 53: a transaction begins
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which
@@ -42,9 +42,16 @@ DROP TABLE IF EXISTS "staging_songs";
 
 DROP TABLE IF EXISTS "staging_events";
 
+DROP TABLE IF EXISTS "day_rows";
+
+DROP TABLE IF EXISTS "load_unmapped_keys";
+
 DROP TABLE IF EXISTS "load_errors";
 
 DROP TABLE IF EXISTS "load_history";
+
+SELECT COUNT(*) FROM information_schema.tables
+WHERE table_schema = 'public' AND table_name = 'day_rows';
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which
@@ -98,6 +105,46 @@ CREATE TABLE IF NOT EXISTS load_errors (
     raw_field_value VARCHAR(1024),
     err_code        INTEGER       NOT NULL,
     err_reason      VARCHAR(512)  NOT NULL
+)
+-- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
+DISTSTYLE AUTO;
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
+-- Schema drift: the top-level JSON keys a committed staging load saw that fill no column (not
+-- the first step of any JSONPath; under 'auto', not a column's name), which COPY drops without
+-- a word on both targets. One row per load and key, with how many records had it and the first
+-- file and line (by file, then line) that did. Locally every loaded record is counted; on
+-- Redshift a sample of the files its COPY read (resources/staging_copy.py says which). Keys and
+-- files longer than their column are cut to fit, ending in an ellipsis.
+-- Redshift: CREATE TABLE, https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_TABLE_NEW.html
+CREATE TABLE IF NOT EXISTS load_unmapped_keys (
+    load_id      VARCHAR(64)   NOT NULL, -- The load that saw the key: load_history.load_id.
+    tbl_name     VARCHAR(128)  NOT NULL, -- The staging table loaded.
+    json_key     VARCHAR(512)  NOT NULL, -- The top-level JSON key that fills no column.
+    records      BIGINT        NOT NULL, -- How many loaded records had the key (in the sample, on Redshift).
+    example_file VARCHAR(4096) NOT NULL, -- The first file with the key, as a key under the source.
+    example_line BIGINT        NOT NULL  -- The line of that file where the first such record starts.
+)
+-- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
+-- https://docs.aws.amazon.com/redshift/latest/dg/c_choosing_dist_sort.html
+DISTSTYLE AUTO;
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
+-- Each day's rows of each table split by day, kept with the table in the same transaction: a
+-- run of some days counts only its days (figures of those days' materializations) and the
+-- table's whole row count is the sum here, not a COUNT(*) that grows with every day loaded.
+CREATE TABLE IF NOT EXISTS day_rows (
+    tbl_name  VARCHAR(128) NOT NULL, -- The table: staging_events, songplays or time.
+    day       DATE         NOT NULL, -- A UTC day of its day column.
+    row_count BIGINT       NOT NULL  -- Its rows of that day.
 )
 -- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
 DISTSTYLE AUTO;

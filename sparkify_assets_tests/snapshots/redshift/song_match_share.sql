@@ -1,4 +1,4 @@
--- connection 26: a transaction begins
+-- connection 28: a transaction begins
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which
@@ -65,7 +65,7 @@ ANALYZE "song_match_share";
 
 COMMIT;
 
--- connection 27: a transaction begins
+-- connection 29: a transaction begins
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which
@@ -75,6 +75,6 @@ SELECT 1;
 SET search_path TO "public";
 
 -- The last rows of a table in key order: all of a ranking, the latest days of a daily table.
-SELECT * FROM (SELECT * FROM "song_match_share" ORDER BY "matched" DESC LIMIT 400) AS latest ORDER BY "matched";
+SELECT * FROM (SELECT * FROM "song_match_share" ORDER BY "matched" DESC LIMIT 40) AS latest ORDER BY "matched";
 
 COMMIT;

@@ -1,4 +1,4 @@
--- connection 12: a transaction begins
+-- connection 14: a transaction begins
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which
@@ -204,7 +204,39 @@ LEFT JOIN song_identities AS i
 LEFT JOIN song_artists AS a
     ON a.song_id = i.song_id;
 
-SELECT COUNT(*) FROM "songplays";
+-- The counts of the days a run is about to count again.
+DELETE FROM day_rows
+WHERE tbl_name = 'songplays' AND day BETWEEN '2018-11-01'::date AND '2018-11-30'::date;
+
+-- The rows of each day of the range, by the UTC day of a TIMESTAMP column (a timestamp CASTs
+-- to its DATE: https://docs.aws.amazon.com/redshift/latest/dg/r_CAST_function.html).
+INSERT INTO day_rows (tbl_name, day, row_count)
+SELECT 'songplays', CAST("start_time" AS DATE), COUNT(*)
+FROM "songplays"
+WHERE "start_time" >= '2018-11-01T00:00:00'::timestamp AND "start_time" < '2018-12-01T00:00:00'::timestamp
+GROUP BY CAST("start_time" AS DATE);
+
+-- A table's whole row count: the sum of its days' (kept by every run that writes it).
+SELECT CAST(COALESCE(SUM(row_count), 0) AS BIGINT)
+FROM day_rows
+WHERE tbl_name = 'songplays';
+
+-- The counts of the days of a run: each day's dagster/partition_row_count.
+SELECT day, row_count
+FROM day_rows
+WHERE tbl_name = 'songplays' AND day BETWEEN '2018-11-01'::date AND '2018-11-30'::date;
+
+-- Each day's plays of the days a run built: how many, by how many users, and the share of them
+-- matched to a song of the catalogue. Redshift: FLOAT8 is DOUBLE PRECISION
+-- (https://docs.aws.amazon.com/redshift/latest/dg/r_Numeric_types201.html); COUNT(DISTINCT)
+-- (https://docs.aws.amazon.com/redshift/latest/dg/r_COUNT.html).
+SELECT CAST(start_time AS DATE) AS day,
+       COUNT(*) AS plays,
+       COUNT(DISTINCT user_id) AS active_users,
+       CAST(COUNT(song_id) AS FLOAT8) / COUNT(*) AS matched_share
+FROM songplays
+WHERE start_time >= '2018-11-01T00:00:00'::timestamp AND start_time < '2018-12-01T00:00:00'::timestamp
+GROUP BY CAST(start_time AS DATE);
 
 SELECT column_name, data_type, character_maximum_length, is_nullable
 FROM information_schema.columns

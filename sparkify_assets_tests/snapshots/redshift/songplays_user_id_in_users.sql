@@ -1,4 +1,4 @@
--- connection 19: a transaction begins
+-- connection 21: a transaction begins
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which

@@ -1,4 +1,4 @@
--- connection 28: a transaction begins
+-- connection 30: a transaction begins
 
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which
@@ -62,7 +62,27 @@ FROM (
 ) AS play_starts
 ORDER BY start_time;
 
-SELECT COUNT(*) FROM "time";
+-- The counts of the days a run is about to count again.
+DELETE FROM day_rows
+WHERE tbl_name = 'time' AND day BETWEEN '2018-11-01'::date AND '2018-11-30'::date;
+
+-- The rows of each day of the range, by the UTC day of a TIMESTAMP column (a timestamp CASTs
+-- to its DATE: https://docs.aws.amazon.com/redshift/latest/dg/r_CAST_function.html).
+INSERT INTO day_rows (tbl_name, day, row_count)
+SELECT 'time', CAST("start_time" AS DATE), COUNT(*)
+FROM "time"
+WHERE "start_time" >= '2018-11-01T00:00:00'::timestamp AND "start_time" < '2018-12-01T00:00:00'::timestamp
+GROUP BY CAST("start_time" AS DATE);
+
+-- A table's whole row count: the sum of its days' (kept by every run that writes it).
+SELECT CAST(COALESCE(SUM(row_count), 0) AS BIGINT)
+FROM day_rows
+WHERE tbl_name = 'time';
+
+-- The counts of the days of a run: each day's dagster/partition_row_count.
+SELECT day, row_count
+FROM day_rows
+WHERE tbl_name = 'time' AND day BETWEEN '2018-11-01'::date AND '2018-11-30'::date;
 
 SELECT column_name, data_type, character_maximum_length, is_nullable
 FROM information_schema.columns

@@ -7,6 +7,9 @@ SELECT 1;
 
 SET search_path TO "public";
 
+SELECT COUNT(*) FROM information_schema.tables
+WHERE table_schema = 'public' AND table_name = 'day_rows';
+
 -- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
 -- object at the same moment may fail one (the catalog is not locked in a transaction), which
 -- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
@@ -59,6 +62,46 @@ CREATE TABLE IF NOT EXISTS load_errors (
     raw_field_value VARCHAR(1024),
     err_code        INTEGER       NOT NULL,
     err_reason      VARCHAR(512)  NOT NULL
+)
+-- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
+DISTSTYLE AUTO;
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
+-- Schema drift: the top-level JSON keys a committed staging load saw that fill no column (not
+-- the first step of any JSONPath; under 'auto', not a column's name), which COPY drops without
+-- a word on both targets. One row per load and key, with how many records had it and the first
+-- file and line (by file, then line) that did. Locally every loaded record is counted; on
+-- Redshift a sample of the files its COPY read (resources/staging_copy.py says which). Keys and
+-- files longer than their column are cut to fit, ending in an ellipsis.
+-- Redshift: CREATE TABLE, https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_TABLE_NEW.html
+CREATE TABLE IF NOT EXISTS load_unmapped_keys (
+    load_id      VARCHAR(64)   NOT NULL, -- The load that saw the key: load_history.load_id.
+    tbl_name     VARCHAR(128)  NOT NULL, -- The staging table loaded.
+    json_key     VARCHAR(512)  NOT NULL, -- The top-level JSON key that fills no column.
+    records      BIGINT        NOT NULL, -- How many loaded records had the key (in the sample, on Redshift).
+    example_file VARCHAR(4096) NOT NULL, -- The first file with the key, as a key under the source.
+    example_line BIGINT        NOT NULL  -- The line of that file where the first such record starts.
+)
+-- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
+-- https://docs.aws.amazon.com/redshift/latest/dg/c_choosing_dist_sort.html
+DISTSTYLE AUTO;
+
+-- Redshift has no advisory locks and its LOCK needs a table that exists: two runs creating one
+-- object at the same moment may fail one (the catalog is not locked in a transaction), which
+-- rolls back whole and succeeds when run again. An existing table's writers wait on its LOCK.
+SELECT 1;
+
+-- Each day's rows of each table split by day, kept with the table in the same transaction: a
+-- run of some days counts only its days (figures of those days' materializations) and the
+-- table's whole row count is the sum here, not a COUNT(*) that grows with every day loaded.
+CREATE TABLE IF NOT EXISTS day_rows (
+    tbl_name  VARCHAR(128) NOT NULL, -- The table: staging_events, songplays or time.
+    day       DATE         NOT NULL, -- A UTC day of its day column.
+    row_count BIGINT       NOT NULL  -- Its rows of that day.
 )
 -- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
 DISTSTYLE AUTO;
@@ -150,6 +193,19 @@ WHERE session_id = 1073
 ORDER BY start_time DESC
 LIMIT 1;
 
+-- The files the load's COPY read, first by name: what the schema-drift scan samples after it.
+-- SYS_LOAD_DETAIL has a row per data file of a COPY, file_name its s3:// address (CHAR, so
+-- trimmed), on provisioned clusters and Serverless alike
+-- (https://docs.aws.amazon.com/redshift/latest/dg/SYS_LOAD_DETAIL.html); the COPY's query_id
+-- is SYS_LOAD_HISTORY's (meta/copy_outcome). TRIM:
+-- https://docs.aws.amazon.com/redshift/latest/dg/r_TRIM.html; ORDER BY and LIMIT:
+-- https://docs.aws.amazon.com/redshift/latest/dg/r_ORDER_BY_clause.html.
+SELECT DISTINCT TRIM(file_name) AS file_name
+FROM sys_load_detail
+WHERE query_id = 4242
+ORDER BY 1
+LIMIT 10000;
+
 SELECT COUNT(*) FROM "staging_events_incoming"
 WHERE "ts" IS NULL OR "ts" < 1541376000000 OR "ts" >= 1541462400000;
 
@@ -208,7 +264,37 @@ INSERT INTO load_history (
 -- an incoming table, whose statistics nobody reads.)
 ANALYZE "staging_events";
 
-SELECT COUNT(*) FROM "staging_events" WHERE "ts" >= 1541376000000 AND "ts" < 1541462400000;
+-- The counts of the days a run is about to count again.
+DELETE FROM day_rows
+WHERE tbl_name = 'staging_events' AND day BETWEEN '2018-11-05'::date AND '2018-11-05'::date;
+
+-- The rows of each day of the range, by the UTC day of a column of epoch milliseconds (ts).
+-- Redshift: "TIMESTAMP 'epoch' + ... * INTERVAL '1 second'" turns epoch seconds into a timestamp
+-- (https://docs.aws.amazon.com/redshift/latest/dg/r_Dateparts_for_datetime_functions.html,
+-- "epoch"); a timestamp CASTs to its DATE
+-- (https://docs.aws.amazon.com/redshift/latest/dg/r_CAST_function.html).
+INSERT INTO day_rows (tbl_name, day, row_count)
+SELECT 'staging_events', CAST(TIMESTAMP 'epoch' + "ts" * INTERVAL '1 millisecond' AS DATE), COUNT(*)
+FROM "staging_events"
+WHERE "ts" >= 1541376000000 AND "ts" < 1541462400000
+GROUP BY CAST(TIMESTAMP 'epoch' + "ts" * INTERVAL '1 millisecond' AS DATE);
+
+-- A table's whole row count: the sum of its days' (kept by every run that writes it).
+SELECT CAST(COALESCE(SUM(row_count), 0) AS BIGINT)
+FROM day_rows
+WHERE tbl_name = 'staging_events';
+
+-- The counts of the days of a run: each day's dagster/partition_row_count.
+SELECT day, row_count
+FROM day_rows
+WHERE tbl_name = 'staging_events' AND day BETWEEN '2018-11-05'::date AND '2018-11-05'::date;
+
+-- A load's rejected records by file: the day of a log file's name is the day they count for
+-- (a rejected record's own ts may be missing or wrong).
+SELECT filename, COUNT(*)
+FROM load_errors
+WHERE load_id = '00000000000040008000000000000001'
+GROUP BY filename;
 
 SELECT column_name, data_type, character_maximum_length, is_nullable
 FROM information_schema.columns

@@ -1,0 +1,2 @@
+-- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
+DISTSTYLE AUTO
