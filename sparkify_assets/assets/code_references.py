@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,6 @@ from typing import Any
 from dagster import (
     AnchorBasedFilePathMapping,
     AssetsDefinition,
-    BetaWarning,
     CodeReferencesMetadataValue,
     LocalFileCodeReference,
     link_code_references_to_git,
@@ -61,22 +59,20 @@ def sql_references(table: Table, target: Target) -> dict[str, Any]:
 def with_code_references(assets: Sequence[AssetsDefinition]) -> Sequence[AssetsDefinition]:
     """The assets with the Python function that defines each added to its references, linked
     to the checkout's GitHub or GitLab remote when it has one."""
-    with warnings.catch_warnings():  # code references are "beta" in Dagster 1.13
-        warnings.simplefilter("ignore", BetaWarning)
-        referenced = with_source_code_references(assets)
-        remote = git_remote(PROJECT_ROOT)
-        if remote is None:
-            return referenced  # type: ignore[return-value]
-        url, commit = remote
-        return link_code_references_to_git(  # type: ignore[return-value]
-            referenced,
-            git_url=url,
-            git_branch=commit,
-            file_path_mapping=AnchorBasedFilePathMapping(
-                local_file_anchor=PROJECT_ROOT / "pyproject.toml",
-                file_anchor_path_in_repository="pyproject.toml",
-            ),
-        )
+    referenced = with_source_code_references(assets)
+    remote = git_remote(PROJECT_ROOT)
+    if remote is None:
+        return referenced  # type: ignore[return-value]
+    url, commit = remote
+    return link_code_references_to_git(  # type: ignore[return-value]
+        referenced,
+        git_url=url,
+        git_branch=commit,
+        file_path_mapping=AnchorBasedFilePathMapping(
+            local_file_anchor=PROJECT_ROOT / "pyproject.toml",
+            file_anchor_path_in_repository="pyproject.toml",
+        ),
+    )
 
 
 def git_remote(root: Path) -> tuple[str, str] | None:
