@@ -13,6 +13,7 @@ from dagster._core.definitions.metadata import TableMetadataSet
 from dagster._serdes import serialize_value
 
 from sparkify_assets.assets.code_references import git_remote, statements_of
+from sparkify_assets.definitions import build_definitions
 from sparkify_assets.freshness import DAILY_TABLES
 from sparkify_assets.paths import PROJECT_ROOT
 from sparkify_assets.sql import sql_path
@@ -62,13 +63,14 @@ def three_days(raw_files, settings, warehouse):
     day_one = next(key for key in files if DAYS[0] in key)
     files[day_one] += "\n" + ndjson(event(ts=at(DAYS[0], 5), sessionId="not a number"))
     source = raw_files(files)
-    result = run_etl(settings(SPARKIFY_SOURCE=source.location, SPARKIFY_MAXERROR="10"))
+    run_settings = settings(SPARKIFY_SOURCE=source.location, SPARKIFY_MAXERROR="10")
+    result = run_etl(run_settings)
     assert result.success
     by_asset: dict[str, list] = {}
     for found in result.get_asset_materialization_events():
         materialization = found.event_specific_data.materialization
         by_asset.setdefault(materialization.asset_key.to_user_string(), []).append(materialization)
-    return by_asset, warehouse
+    return by_asset, warehouse, run_settings
 
 
 def figures(materializations, name: str) -> dict[str, object]:
@@ -76,7 +78,7 @@ def figures(materializations, name: str) -> dict[str, object]:
 
 
 def test_each_day_of_a_run_has_its_own_figures_a_day_without_plays_zero(three_days):
-    by_asset, _ = three_days
+    by_asset, *_ = three_days
     songplays = by_asset["songplays"]
     assert [m.partition for m in songplays] == DAYS
     assert figures(songplays, "plays") == {DAYS[0]: 3, DAYS[1]: 0, DAYS[2]: 1}
@@ -91,7 +93,7 @@ def test_each_day_of_a_run_has_its_own_figures_a_day_without_plays_zero(three_da
 
 
 def test_a_rejected_record_counts_for_the_day_of_its_file(three_days):
-    by_asset, _ = three_days
+    by_asset, *_ = three_days
     events = by_asset["staging_events"]
     assert figures(events, "rejected_records") == {DAYS[0]: 1, DAYS[1]: 0, DAYS[2]: 0}
     assert figures(events, "dagster/partition_row_count") == {DAYS[0]: 3, DAYS[1]: 0, DAYS[2]: 1}
@@ -100,7 +102,7 @@ def test_a_rejected_record_counts_for_the_day_of_its_file(three_days):
 
 @pytest.mark.parametrize("table", [t.name for t in ASSET_TABLES])
 def test_only_the_latest_day_carries_the_whole_table_in_dagsters_table_keys(three_days, table):
-    by_asset, warehouse = three_days
+    by_asset, warehouse, _ = three_days
     *earlier, latest = by_asset[table]
     whole = TableMetadataSet.extract(latest.metadata)
     with warehouse.session() as session:
@@ -118,7 +120,7 @@ def test_only_the_latest_day_carries_the_whole_table_in_dagsters_table_keys(thre
 
 
 def test_a_daily_tables_days_add_up_to_the_whole_table(three_days):
-    by_asset, _ = three_days
+    by_asset, *_ = three_days
     for table in DAILY_TABLES:
         days = figures(by_asset[table], "dagster/partition_row_count")
         assert sum(days.values()) == by_asset[table][-1].metadata["dagster/row_count"].value
@@ -198,3 +200,28 @@ def test_each_daily_table_has_a_freshness_check_that_no_job_runs():
         assert checks and not any(key.name == "freshness_check" for key in checks), job
     sensor = definitions.resolve_sensor_def("freshness_checks_sensor")
     assert sensor.default_status.value == "STOPPED"
+
+
+def test_a_warehouse_from_before_day_counts_gets_its_days_counted_and_keeps_whole_counts(
+    three_days,
+):
+    """day_rows is new: the first run on a warehouse without it counts the days its daily
+    tables already hold, so that a run of one day still reports each whole table right."""
+    _, warehouse, run_settings = three_days
+    with warehouse.session() as session:
+        session.execute("common/drop_table", table="day_rows")
+    daily = build_definitions(run_settings).resolve_job_def("sparkify_daily")
+    result = daily.execute_in_process(partition_key=DAYS[2])
+    assert result.success
+    latest = {
+        m.asset_key.to_user_string(): m.metadata
+        for m in (
+            e.event_specific_data.materialization for e in result.get_asset_materialization_events()
+        )
+    }
+    with warehouse.session() as session:
+        for table in DAILY_TABLES:
+            assert latest[table]["dagster/row_count"].value == session.state(table).row_count
+            assert latest[table]["dagster/partition_row_count"].value == 1
+            session.cursor.execute("SELECT day FROM day_rows WHERE tbl_name = %s", (table,))
+            assert sorted(str(day) for (day,) in session.cursor.fetchall()) == [DAYS[0], DAYS[2]]
