@@ -10,6 +10,7 @@ as a data URI, so the UI shows it without any file or server of ours.
 from __future__ import annotations
 
 import base64
+import math
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
@@ -58,10 +59,14 @@ def inline_chart(title: str, labels: Sequence[str], values: Sequence[float]) -> 
 
 
 def _marked(bars: int) -> list[int]:
-    """The bars that carry a label: all of a short axis, MARKED_BARS of a long one."""
+    """The bars that carry a label: all of a short axis; of a long one, every n-th from the
+    first (n such that about MARKED_BARS fit: hours 0, 6, 12, 18) and the last."""
     if bars <= 2 * MARKED_BARS:
         return list(range(bars))
-    return sorted({round(n * (bars - 1) / (MARKED_BARS - 1)) for n in range(MARKED_BARS)})
+    step = math.ceil(bars / (MARKED_BARS - 1))
+    last = bars - 1
+    # A mark too near the last would crowd its label: at least half a step between them.
+    return [*(i for i in range(0, last, step) if last - i >= (step + 1) // 2), last]
 
 
 WEEKDAYS = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")

@@ -4,6 +4,7 @@ Dagster UI, which shows a Markdown value only under 1,000 characters and a table
 from __future__ import annotations
 
 import base64
+import itertools
 import re
 import xml.etree.ElementTree as ElementTree
 from datetime import date
@@ -63,7 +64,7 @@ def test_weekdays_are_each_labelled_and_hours_at_five_points():
     weekdays = inline_chart("w", list(WEEKDAYS), [1] * 7)
     assert labels_below(weekdays) == ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     hours = inline_chart("h", AXES["hour"], [1] * 24)
-    assert labels_below(hours) == ["0", "6", "12", "17", "23"]
+    assert labels_below(hours) == ["0", "6", "12", "18", "23"]
 
 
 def test_text_is_escaped_so_the_svg_stays_well_formed_and_the_markdown_an_image():
@@ -105,3 +106,13 @@ def test_every_weekday_has_its_bar_sunday_first():
 
 def test_no_rows_give_no_axis():
     assert complete_axis("hour", [], []) == ([], [])
+
+
+@pytest.mark.parametrize("bars", range(11, 28))  # 28 bars no longer fit in place
+def test_a_long_axis_labels_its_first_and_last_bar_and_no_two_labels_side_by_side(bars):
+    shown = [
+        int(label)
+        for label in labels_below(inline_chart("n", [str(n) for n in range(bars)], [1] * bars))
+    ]
+    assert shown[0] == 0 and shown[-1] == bars - 1 and len(shown) >= 4
+    assert all(right - left >= 2 for left, right in itertools.pairwise(shown))
