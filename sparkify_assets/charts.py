@@ -54,8 +54,12 @@ def inline_chart(title: str, labels: Sequence[str], values: Sequence[float]) -> 
     alt = title.replace("[", "(").replace("]", ")")
     markdown = f"![{alt}](data:image/svg+xml;base64,{encoded})"
     if len(markdown) >= MARKDOWN_LIMIT:
-        raise ValueError(f"{len(values)} bars are too many to draw in place")
+        raise ChartTooLarge(f"{len(values)} bars are too many to draw in place")
     return markdown
+
+
+class ChartTooLarge(ValueError):
+    """A chart that the UI would hide behind a link: better none, beside the table it draws."""
 
 
 def _marked(bars: int) -> list[int]:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from dagster import ExecuteInProcessResult
 
+from sparkify_assets import charts
 from sparkify_assets.catalogue import columns_of
 from sparkify_assets.charts import AXES
 from sparkify_assets.resources.warehouse import WarehouseResource
@@ -293,3 +294,17 @@ def test_a_table_that_splits_every_play_into_parts_must_count_each_play_once(
     ]
     counted, songplays = (evaluation.metadata[k].value for k in ("plays_counted", "songplays"))
     assert songplays - counted == lost > 0
+
+
+def test_a_chart_too_large_to_draw_in_place_is_left_out_with_a_warning_not_a_failure(
+    raw_files, settings, monkeypatch, capfd
+):
+    monkeypatch.setattr(charts, "MARKDOWN_LIMIT", 100)  # no chart fits
+    source = raw_files({**log_files(("2018-11-01", [event()])), **song_files(song())})
+    result = run_etl(settings(SPARKIFY_SOURCE=source.location))
+    assert result.success
+    metadata = latest_metadata(result, "plays_by_hour")
+    assert "chart" not in metadata and metadata["preview"].records
+    assert (
+        "plays_by_hour: no chart: 24 bars are too many to draw in place" in capfd.readouterr().err
+    )

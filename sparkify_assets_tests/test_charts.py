@@ -14,7 +14,14 @@ import pytest
 from dagster import TableColumn
 
 from sparkify_assets.assets.metadata import preview
-from sparkify_assets.charts import AXES, MARKDOWN_LIMIT, WEEKDAYS, complete_axis, inline_chart
+from sparkify_assets.charts import (
+    AXES,
+    MARKDOWN_LIMIT,
+    WEEKDAYS,
+    ChartTooLarge,
+    complete_axis,
+    inline_chart,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -56,7 +63,7 @@ def test_a_full_axis_of_large_figures_stays_under_the_uis_limit_for_drawing_in_p
 
 
 def test_more_bars_than_fit_in_place_are_refused_not_hidden():
-    with pytest.raises(ValueError, match="too many to draw in place"):
+    with pytest.raises(ChartTooLarge, match="too many to draw in place"):
         inline_chart("Days", [str(n) for n in range(60)], [1.0] * 60)
 
 

@@ -10,7 +10,7 @@ from dagster import (
     asset,
 )
 
-from ..charts import complete_axis, inline_chart
+from ..charts import ChartTooLarge, complete_axis, inline_chart
 from ..resources.warehouse import WarehouseResource
 from ..tables import ANALYTICS_TABLES, AnalyticsTable
 from ..targets import Target
@@ -44,7 +44,10 @@ def _analytics_asset(
                 [str(row[label]) for row in rows],
                 [float(row[value]) for row in rows],
             )
-            shown["chart"] = MetadataValue.md(inline_chart(table.chart.title, labels, values))
+            try:
+                shown["chart"] = MetadataValue.md(inline_chart(table.chart.title, labels, values))
+            except ChartTooLarge as error:  # the preview below still shows every figure
+                context.log.warning(f"{table.name}: no chart: {error}")
         shown["preview"] = preview(columns, rows)
         return record(context, {**shown, **table_part}, state.daily)
 
