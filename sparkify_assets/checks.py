@@ -14,13 +14,12 @@ from dagster import (
     AssetCheckSeverity,
     DailyPartitionsDefinition,
     MetadataValue,
-    TableRecord,
     asset_check,
 )
 
-from .assets.metadata import days_of_run
-from .assets.staging import UNMAPPED_KEYS_SCHEMA
+from .assets.metadata import days_of_run, unmapped_keys_table
 from .catalogue import columns_of
+from .copyjson.drift import UnmappedKey
 from .partitions import Days
 from .resources.session import Session
 from .resources.warehouse import WarehouseResource
@@ -225,11 +224,10 @@ def _new_json_keys_check(table: StagingTable) -> AssetChecksDefinition:
                 if last is not None
                 else []
             )
-        new = [row for row in keys if row[4]]
+        new = [UnmappedKey(*row[:4]) for row in keys if row[4]]
         if new:
             description = f"New JSON keys that fill no column of {table.name}: " + ", ".join(
-                f"{key} ({records:,} records, first at {file}:{line})"
-                for key, records, file, line, _ in new
+                f"{key.key} ({key.records:,} records, first at {key.example})" for key in new
             )
         else:
             description = (
@@ -245,13 +243,7 @@ def _new_json_keys_check(table: StagingTable) -> AssetChecksDefinition:
             metadata={
                 "new_keys": len(new),
                 "unmapped_keys": len(keys),
-                "new_key_examples": MetadataValue.table(
-                    records=[
-                        TableRecord({"key": key, "records": records, "example": f"{file}:{line}"})
-                        for key, records, file, line, _ in new
-                    ],
-                    schema=UNMAPPED_KEYS_SCHEMA,
-                ),
+                "new_key_examples": unmapped_keys_table(new),
             },
         )
 

@@ -27,6 +27,7 @@ from dagster import (
 )
 
 from ..catalogue import columns_of
+from ..copyjson.drift import UnmappedKey
 from ..partitions import ALL_DAYS, Days
 from ..resources.figures import DailyFigures
 from ..resources.warehouse import MissingUpstream, TableState, WarehouseResource
@@ -195,3 +196,24 @@ def _cell(value: Any) -> str | int | float | bool | None:
     if isinstance(value, date):  # a datetime too
         return value.isoformat()
     return str(value)
+
+
+UNMAPPED_KEYS_SCHEMA = TableSchema(
+    columns=[
+        TableColumn("key", "string", description="Top-level JSON key that fills no column."),
+        TableColumn("records", "int", description="Loaded records that had it."),
+        TableColumn("example", "string", description="The first file:line that had it."),
+    ]
+)
+
+
+def unmapped_keys_table(keys: Sequence[UnmappedKey]) -> MetadataValue:
+    """JSON keys that filled no column, each with its count and first file:line: on a staging
+    load's materialization and in the `new_json_keys` check's result."""
+    return MetadataValue.table(
+        records=[
+            TableRecord({"key": key.key, "records": key.records, "example": key.example})
+            for key in keys
+        ],
+        schema=UNMAPPED_KEYS_SCHEMA,
+    )

@@ -9,10 +9,6 @@ from dagster import (
     DailyPartitionsDefinition,
     Failure,
     MaterializeResult,
-    MetadataValue,
-    TableColumn,
-    TableRecord,
-    TableSchema,
     asset,
 )
 from pydantic import Field
@@ -30,6 +26,7 @@ from .metadata import (
     definition_metadata,
     record,
     table_metadata,
+    unmapped_keys_table,
 )
 
 
@@ -113,27 +110,12 @@ def _staging_asset(
     return load
 
 
-UNMAPPED_KEYS_SCHEMA = TableSchema(
-    columns=[
-        TableColumn("key", "string", description="Top-level JSON key that fills no column."),
-        TableColumn("records", "int", description="Loaded records that had it."),
-        TableColumn("example", "string", description="The first file:line that had it."),
-    ]
-)
-
-
 def _unmapped_keys_metadata(found: Sequence[UnmappedKey]) -> dict[str, object]:
     """Schema drift on the materialization: how many distinct JSON keys filled no column (a
     number, so the UI plots it), and, when any, each with its count and first file:line."""
     metadata: dict[str, object] = {"unmapped_keys": len(found)}
     if found:
-        metadata["unmapped_key_examples"] = MetadataValue.table(
-            records=[
-                TableRecord({"key": key.key, "records": key.records, "example": key.example})
-                for key in found
-            ],
-            schema=UNMAPPED_KEYS_SCHEMA,
-        )
+        metadata["unmapped_key_examples"] = unmapped_keys_table(found)
     return metadata
 
 
