@@ -20,11 +20,11 @@ from typing import Any
 
 import psycopg2
 
-from sparkify_assets.generate import LOG_KEYS
-from sparkify_assets.partitions import ALL_DAYS
-from sparkify_assets.sql import read_sql, statement
-from sparkify_assets.tables import STAGING_TABLES, STAR_TABLES, StarTable
-from sparkify_assets.targets import Target
+from sparkify_assets.model.days import ALL_DAYS
+from sparkify_assets.model.sql import read_sql, statement
+from sparkify_assets.model.tables import STAGING_TABLES, STAR_TABLES, StarTable
+from sparkify_assets.model.targets import Target
+from sparkify_assets.sample.generate import LOG_KEYS
 
 EVENTS, SONGS = STAGING_TABLES
 DIALECT = (

@@ -1,5 +1,5 @@
 """S3 for the soak: moto's S3 server on 127.0.0.1 behind the tests' cutting proxy
-(`sparkify_assets_tests/s3_faults.py`), which cuts each download short with a given
+(`sparkify_assets_tests/support/s3_faults.py`), which cuts each download short with a given
 probability, as a dropped network connection does.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 import boto3
 from moto.server import ThreadedMotoServer
 
-from sparkify_assets_tests.s3_faults import CuttingProxy, serving
+from sparkify_assets_tests.support.s3_faults import CuttingProxy, serving
 
 REGION = "us-east-1"
 FAKE_CREDENTIALS = {

@@ -26,12 +26,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sparkify_assets.generate import GROUND_TRUTH, generate, load_ground_truth
-from sparkify_assets.partitions import Days
-from sparkify_assets.resources.embedded import stop_embedded_postgres
-from sparkify_assets.resources.source import RawSourceResource
-from sparkify_assets.resources.warehouse import WarehouseResource
-from sparkify_assets.tables import STAGING_TABLES, STAR_TABLES
+from sparkify_assets.model.days import Days
+from sparkify_assets.model.tables import STAGING_TABLES, STAR_TABLES
+from sparkify_assets.sample.generate import GROUND_TRUTH, generate, load_ground_truth
+from sparkify_assets.warehouse.embedded import stop_embedded_postgres
+from sparkify_assets.warehouse.resource import WarehouseResource
+from sparkify_assets.warehouse.source import RawSourceResource
 
 EVENTS, SONGS = STAGING_TABLES
 STAR = {table.name: table for table in STAR_TABLES}

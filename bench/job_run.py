@@ -20,9 +20,9 @@ from typing import Any
 
 import yaml
 
-from sparkify_assets.instance import instance_config
-from sparkify_assets.paths import PROJECT_ROOT
-from sparkify_assets.resources.embedded import stop_embedded_postgres
+from sparkify_assets.model.paths import PROJECT_ROOT
+from sparkify_assets.pipeline.instance import instance_config
+from sparkify_assets.warehouse.embedded import stop_embedded_postgres
 
 JOB = "sparkify_etl"
 # The user's own settings must not leak into the measured run (another SPARKIFY_HOME, a schema,

@@ -22,9 +22,9 @@ from pathlib import Path
 from dagster import DagsterInstance
 from dagster._serdes import serialize_value
 
+from sparkify_assets.config.settings import Settings
 from sparkify_assets.definitions import build_definitions
-from sparkify_assets.generate import generate
-from sparkify_assets.settings import Settings
+from sparkify_assets.sample.generate import generate
 
 
 def measure(source: str, home: str) -> dict[str, dict[str, int]]:

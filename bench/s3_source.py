@@ -1,8 +1,8 @@
 """Benchmark: the staging load of `staging_songs` from S3 against the same files on disk.
 
 Issue 16: an S3 source must be within 5x of the disk for 10,000 song files. The song files are
-generated once (`sparkify_assets.generate`, kept in --data-dir), uploaded to moto's S3 server on
-127.0.0.1, and loaded into the embedded PostgreSQL through the project's own path
+generated once (`sparkify_assets.sample.generate`, kept in --data-dir), uploaded to moto's S3
+server on 127.0.0.1, and loaded into the embedded PostgreSQL through the project's own path
 (`WarehouseResource.load_staging` and its EmulatedCopy), alternately from the directory and from
 s3://, each with a fresh RawSourceResource as a run builds one.
 
@@ -33,11 +33,11 @@ import boto3
 from dagster_aws.s3 import S3Resource
 
 from sparkify_assets.copyjson.parallel import S3_READERS
-from sparkify_assets.generate import GROUND_TRUTH, generate
-from sparkify_assets.resources.embedded import stop_embedded_postgres
-from sparkify_assets.resources.source import RawSourceResource
-from sparkify_assets.resources.warehouse import WarehouseResource
-from sparkify_assets.tables import STAGING_TABLES
+from sparkify_assets.model.tables import STAGING_TABLES
+from sparkify_assets.sample.generate import GROUND_TRUTH, generate
+from sparkify_assets.warehouse.embedded import stop_embedded_postgres
+from sparkify_assets.warehouse.resource import WarehouseResource
+from sparkify_assets.warehouse.source import RawSourceResource
 
 _, SONGS = STAGING_TABLES
 BUCKET, ROOT, REGION = "sparkify-bench", "raw", "us-east-1"

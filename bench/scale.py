@@ -52,10 +52,10 @@ from duckdb_peer import differences, read_json_load, star_peer
 from job_run import run_job
 from scale_report import growth, print_growth, print_size, write_report
 
-from sparkify_assets import generate as generator
-from sparkify_assets.generate import LOG_KEYS, GroundTruth, load_ground_truth
-from sparkify_assets.resources.embedded import embedded_postgres_dsn, stop_embedded_postgres
-from sparkify_assets.tables import ASSET_TABLES, STAGING_TABLES, STAR_TABLES
+from sparkify_assets.model.tables import ASSET_TABLES, STAGING_TABLES, STAR_TABLES
+from sparkify_assets.sample import generate as generator
+from sparkify_assets.sample.generate import LOG_KEYS, GroundTruth, load_ground_truth
+from sparkify_assets.warehouse.embedded import embedded_postgres_dsn, stop_embedded_postgres
 
 EVENTS, SONGS = STAGING_TABLES
 SETTINGS = (
@@ -262,8 +262,8 @@ def run_loader(home: Path, data: Path) -> dict[str, Any]:
 
 def child_load(home: Path, data: Path) -> None:
     """The loader subprocess: exactly what the pipeline's staging assets call."""
-    from sparkify_assets.resources.source import RawSourceResource
-    from sparkify_assets.resources.warehouse import WarehouseResource
+    from sparkify_assets.warehouse.resource import WarehouseResource
+    from sparkify_assets.warehouse.source import RawSourceResource
 
     warehouse = WarehouseResource(home=str(home))
     source = RawSourceResource(location=str(data))
@@ -467,7 +467,7 @@ def star_builds(home: Path, dsn: str) -> list[dict[str, float]]:
     """Each star table's `rebuild` in STAR_TABLES' order (the job's), ROUNDS times over on the
     same warehouse: the first round builds empty tables as a first run does, the later ones
     replace every row, so what deleted rows leave behind (dead tuples, index entries) shows."""
-    from sparkify_assets.resources.warehouse import WarehouseResource
+    from sparkify_assets.warehouse.resource import WarehouseResource
 
     warehouse = WarehouseResource(home=str(home))
     rounds = []
@@ -489,8 +489,8 @@ def star_builds(home: Path, dsn: str) -> list[dict[str, float]]:
 
 def check_against_truth(home: Path, truth: GroundTruth) -> None:
     """Fail loudly unless the warehouse holds what the generator says it must."""
-    from sparkify_assets.resources.warehouse import WarehouseResource
-    from sparkify_assets.truth import differences
+    from sparkify_assets.sample.truth import differences
+    from sparkify_assets.warehouse.resource import WarehouseResource
 
     with WarehouseResource(home=str(home)).session() as session:
         wrong = differences(session, truth)
@@ -507,7 +507,7 @@ def code_fingerprint() -> dict[str, str]:
     import hashlib
 
     import sparkify_assets
-    from sparkify_assets.sql import SQL_DIR
+    from sparkify_assets.model.sql import SQL_DIR
 
     package = Path(sparkify_assets.__file__).resolve().parent
     digest = hashlib.sha256()

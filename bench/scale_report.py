@@ -16,7 +16,7 @@ from typing import Any
 
 from duckdb_peer import differences
 
-from sparkify_assets.tables import STAR_TABLES
+from sparkify_assets.model.tables import STAR_TABLES
 
 _PARTS = ("events", "songs", "staging")
 STAR = tuple(table.name for table in STAR_TABLES)

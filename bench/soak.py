@@ -40,10 +40,10 @@ from typing import IO
 
 from faulty_s3 import FAKE_CREDENTIALS, FaultyS3, faulty_s3
 
-from sparkify_assets.generate import GroundTruth, generate
-from sparkify_assets.resources.embedded import stop_embedded_postgres
-from sparkify_assets.resources.warehouse import WarehouseResource
-from sparkify_assets.truth import analytics_differences, differences
+from sparkify_assets.sample.generate import GroundTruth, generate
+from sparkify_assets.sample.truth import analytics_differences, differences
+from sparkify_assets.warehouse.embedded import stop_embedded_postgres
+from sparkify_assets.warehouse.resource import WarehouseResource
 
 FAULTS = ("none", "bad-lines", "kill", "twice", "rewrite", "s3-cut")
 WEIGHTS = (3, 2, 3, 2, 2, 2)

@@ -11,8 +11,8 @@ from typing import Any
 
 @cache
 def _defs() -> Any:
-    from .definitions import build_definitions
-    from .settings import load_settings
+    from sparkify_assets.config.settings import load_settings
+    from sparkify_assets.definitions import build_definitions
 
     return build_definitions(load_settings())
 

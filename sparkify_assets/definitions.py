@@ -8,17 +8,26 @@ from datetime import UTC, date, datetime
 
 from dagster import DailyPartitionsDefinition, Definitions, in_process_executor
 
-from .alerts import build_alert_sensors
-from .assets import build_analytics_assets, build_staging_assets, build_star_assets
-from .assets.code_references import with_code_references
-from .automation import log_files_sensor, yesterday_schedule
-from .checks import build_checks
-from .freshness import FRESHNESS_CHECKS, freshness_sensor
-from .jobs import daily_job, etl_job, reset_warehouse
-from .partitions import DAILY_STAGING, daily_partitions, days_with_log_files, partition_days
-from .resources.from_settings import source_resource, warehouse_resource
-from .resources.source import RawSourceResource, SourceError
-from .settings import Settings, SettingsError
+from sparkify_assets.config.resources import source_resource, warehouse_resource
+from sparkify_assets.config.settings import Settings, SettingsError
+from sparkify_assets.pipeline.alerts import build_alert_sensors
+from sparkify_assets.pipeline.assets import (
+    build_analytics_assets,
+    build_staging_assets,
+    build_star_assets,
+)
+from sparkify_assets.pipeline.automation import log_files_sensor, yesterday_schedule
+from sparkify_assets.pipeline.checks import build_checks
+from sparkify_assets.pipeline.code_references import with_code_references
+from sparkify_assets.pipeline.freshness import FRESHNESS_CHECKS, freshness_sensor
+from sparkify_assets.pipeline.jobs import daily_job, etl_job, reset_warehouse
+from sparkify_assets.pipeline.partitions import (
+    DAILY_STAGING,
+    daily_partitions,
+    days_with_log_files,
+    partition_days,
+)
+from sparkify_assets.warehouse.source import RawSourceResource, SourceError
 
 # How long loading the code may wait for the listing of log_data/ that sets the partitions.
 LISTING_SECONDS = 30

@@ -16,16 +16,15 @@ import pytest
 import yaml
 from dagster import AssetKey, DagsterEventType, Definitions, ExecuteInProcessResult
 
+from sparkify_assets.config.settings import Settings
 from sparkify_assets.definitions import build_definitions
-from sparkify_assets.generate import GroundTruth, generate
-from sparkify_assets.instance import instance_config
-from sparkify_assets.resources import warehouse as warehouse_module
-from sparkify_assets.resources.embedded import embedded_postgres_dsn, stop_embedded_postgres
-from sparkify_assets.resources.source import RawSourceResource
-from sparkify_assets.resources.warehouse import WarehouseResource
-from sparkify_assets.settings import Settings
-
-from .redshift_recorder import REDSHIFT_ENV, Recorder
+from sparkify_assets.pipeline.instance import instance_config
+from sparkify_assets.sample.generate import GroundTruth, generate
+from sparkify_assets.warehouse import resource as warehouse_module
+from sparkify_assets.warehouse.embedded import embedded_postgres_dsn, stop_embedded_postgres
+from sparkify_assets.warehouse.resource import WarehouseResource
+from sparkify_assets.warehouse.source import RawSourceResource
+from sparkify_assets_tests.support.redshift_recorder import REDSHIFT_ENV, Recorder
 
 REAL_DATA_VARIABLE = "SPARKIFY_REAL_DATA"
 EXTERNAL_POSTGRES_VARIABLE = "SPARKIFY_TEST_POSTGRES_URL"

@@ -1,5 +1,5 @@
 """The `sparkify` command (`main`): one module per group of commands, `main` reads the line."""
 
-from .main import main
+from sparkify_assets.cli.main import main
 
 __all__ = ["main"]

@@ -2,6 +2,6 @@
 
 import sys
 
-from .main import main
+from sparkify_assets.cli.main import main
 
 sys.exit(main())

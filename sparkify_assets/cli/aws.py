@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..settings import Settings, SettingsError
+from sparkify_assets.config.settings import Settings, SettingsError
 
 
 def add_redshift_commands(commands: argparse._SubParsersAction) -> None:
@@ -26,9 +26,9 @@ def add_redshift_commands(commands: argparse._SubParsersAction) -> None:
 def redshift_preflight(settings: Settings) -> int:
     import psycopg2
 
-    from ..preflight import exit_code, preflight
-    from ..resources.connect import WarehouseUnreachable, first_line
-    from ..resources.from_settings import source_resource, warehouse_resource
+    from sparkify_assets.aws.preflight import exit_code, preflight
+    from sparkify_assets.config.resources import source_resource, warehouse_resource
+    from sparkify_assets.warehouse.connect import WarehouseUnreachable, first_line
 
     if settings.redshift is None:
         print(
@@ -98,8 +98,8 @@ def add_cluster_commands(commands: argparse._SubParsersAction) -> None:
 def cluster_command(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-    from ..cluster import ClusterError, ClusterSpecError
-    from ..dwh_config import DwhConfigError
+    from sparkify_assets.aws import ClusterError, ClusterSpecError
+    from sparkify_assets.config.dwh_cfg import DwhConfigError
 
     password = os.environ.get("REDSHIFT_PASSWORD", "")
     try:
@@ -119,14 +119,14 @@ def cluster_command(args: argparse.Namespace) -> int:
 
 
 def _cluster_action(args: argparse.Namespace, password: str) -> int:
-    from ..cluster import (
+    from sparkify_assets.aws import (
         DEFAULT_SOURCE,
         cluster_down,
         cluster_status,
         cluster_up,
         spec_from_options,
     )
-    from ..settings import ClusterSettings
+    from sparkify_assets.config.settings import ClusterSettings
 
     settings = ClusterSettings.from_env()
     spec = spec_from_options(

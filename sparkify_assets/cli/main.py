@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
-from ..settings import SettingsError, load_settings
-from . import aws, pipeline
+from sparkify_assets.cli import aws, pipeline
+from sparkify_assets.config.settings import SettingsError, load_settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -83,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.out or Path(settings.source), users, songs, days, args.seed, args.workers
         )
     if args.command == "stop":
-        from ..resources.embedded import stop_embedded_postgres
+        from sparkify_assets.warehouse.embedded import stop_embedded_postgres
 
         stopped = stop_embedded_postgres(settings.home)
         print(
@@ -92,16 +92,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     started = time.monotonic()
     try:
-        from ..resources.connect import WarehouseUnreachable
-        from ..resources.embedded import EmbeddedPostgresError
-        from ..resources.source import SourceError
+        from sparkify_assets.warehouse.connect import WarehouseUnreachable
+        from sparkify_assets.warehouse.embedded import EmbeddedPostgresError
+        from sparkify_assets.warehouse.source import SourceError
 
         try:
             if args.command == "run":
                 return pipeline.run(settings, args.job, args.day, args.last_day)
             if args.command == "verify":
                 return pipeline.verify(settings, args.truth or Path(settings.source))
-            from ..resources.from_settings import warehouse_resource
+            from sparkify_assets.config.resources import warehouse_resource
 
             pipeline.print_tables(warehouse_resource(settings).process_config_and_initialize())
             return 0

@@ -10,11 +10,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..settings import Settings
+from sparkify_assets.config.settings import Settings
 
 if TYPE_CHECKING:
-    from ..generate import Progress
-    from ..resources.warehouse import WarehouseResource
+    from sparkify_assets.sample.generate import Progress
+    from sparkify_assets.warehouse.resource import WarehouseResource
 
 
 def generate_size(
@@ -23,7 +23,7 @@ def generate_size(
     """(users, songs, days) from the options: --events sets the users and the other defaults."""
     if events is None:
         return users or 100, songs or 1000, days or 30
-    from ..generate import days_for_events, users_for_events
+    from sparkify_assets.sample.generate import days_for_events, users_for_events
 
     days = days or days_for_events(events)
     return users_for_events(events, days), songs or max(1000, events // 10), days
@@ -32,7 +32,7 @@ def generate_size(
 def generate(
     out: Path, users: int, songs: int, days: int, seed: int, workers: int | None = None
 ) -> int:
-    from ..generate import generate
+    from sparkify_assets.sample.generate import generate
 
     started = time.monotonic()
     try:
@@ -95,10 +95,10 @@ def run(settings: Settings, job_name: str, day: date | None, last_day: date | No
 
     from dagster import DagsterEventType
 
-    from .. import defs  # after the sample exists: its days are the partitions
-    from ..instance import project_instance
-    from ..jobs import RANGE_END, RANGE_START
-    from ..resources.from_settings import warehouse_resource
+    from sparkify_assets import defs  # after the sample exists: its days are the partitions
+    from sparkify_assets.config.resources import warehouse_resource
+    from sparkify_assets.pipeline.instance import project_instance
+    from sparkify_assets.pipeline.jobs import RANGE_END, RANGE_START
 
     tags: dict[str, str] = {}
     if day is not None:
@@ -156,7 +156,7 @@ PLANNING_SECONDS_PER_DAY = 0.06
 
 def say_planning_time(tags: dict[str, str]) -> None:
     """Tell, before a run of many days, why nothing will happen for a while."""
-    from ..jobs import RANGE_END, RANGE_START
+    from sparkify_assets.pipeline.jobs import RANGE_END, RANGE_START
 
     if RANGE_START not in tags or RANGE_END not in tags:
         return
@@ -229,9 +229,9 @@ def _interrupted(events: Sequence[Any]) -> bool:
 def verify(settings: Settings, data: Path) -> int:
     import psycopg2
 
-    from ..generate import load_ground_truth
-    from ..resources.from_settings import warehouse_resource
-    from ..truth import analytics_differences, differences
+    from sparkify_assets.config.resources import warehouse_resource
+    from sparkify_assets.sample.generate import load_ground_truth
+    from sparkify_assets.sample.truth import analytics_differences, differences
 
     if str(data).startswith("s3:"):
         print("sparkify: verify reads a local ground truth: pass --truth DIR", file=sys.stderr)
@@ -262,7 +262,7 @@ def verify(settings: Settings, data: Path) -> int:
 
 
 def print_tables(warehouse: WarehouseResource) -> None:
-    from ..tables import ALL_TABLES
+    from sparkify_assets.model.tables import ALL_TABLES
 
     with warehouse.session() as session:
         print(f"\nWarehouse tables (schema {session.schema}):")

@@ -1,12 +1,12 @@
 """The local stand-in for Redshift's `COPY … FORMAT AS JSON`: same mapping, same conversions,
 same record of rejected rows, streamed into PostgreSQL with `COPY FROM STDIN`."""
 
-from .batches import JsonFormat, LoadError
-from .convert import Column
-from .loader import LoadResult, load_fails, load_json_files
-from .local_files import UnreadableFile
-from .mapping import JsonPathsError
-from .parallel import LocalFiles, RemoteFiles
+from sparkify_assets.copyjson.batches import JsonFormat, LoadError
+from sparkify_assets.copyjson.convert import Column
+from sparkify_assets.copyjson.loader import LoadResult, load_fails, load_json_files
+from sparkify_assets.copyjson.local_files import UnreadableFile
+from sparkify_assets.copyjson.mapping import JsonPathsError
+from sparkify_assets.copyjson.parallel import LocalFiles, RemoteFiles
 
 __all__ = [
     "Column",

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
-from .convert import (
+from sparkify_assets.copyjson.convert import (
     ERR_PARSE,
     NULL,
     Column,
@@ -20,9 +20,9 @@ from .convert import (
     fast_converter_for,
     needs_escaping,
 )
-from .drift import UnmappedKeys
-from .fused import fused_row
-from .mapping import (
+from sparkify_assets.copyjson.drift import UnmappedKeys
+from sparkify_assets.copyjson.fused import fused_row
+from sparkify_assets.copyjson.mapping import (
     Getter,
     JsonPath,
     auto_getters,
@@ -31,7 +31,13 @@ from .mapping import (
     single_keys,
     top_level_keys,
 )
-from .records import decode, exact_loads, iter_lines, iter_records, read_chunks
+from sparkify_assets.copyjson.records import (
+    decode,
+    exact_loads,
+    iter_lines,
+    iter_records,
+    read_chunks,
+)
 
 BATCH_ROWS = 5_000
 RAW_LINE_CHARS = 1024  # STL_LOAD_ERRORS.raw_line is CHAR(1024)

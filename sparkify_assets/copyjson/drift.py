@@ -23,7 +23,7 @@ from typing import IO, Any
 
 import orjson
 
-from .records import iter_lines, iter_records, read_chunks
+from sparkify_assets.copyjson.records import iter_lines, iter_records, read_chunks
 
 # Distinct keys one counter holds at most: a file whose records each bring a key of their own
 # (ids as keys) is another format, not drift, and must not grow a worker's memory or its frames.

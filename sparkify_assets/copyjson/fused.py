@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 
-from .convert import (
+from sparkify_assets.copyjson.convert import (
     ERR_PARSE,
     FLOAT_TYPES,
     INTEGER_RANGES,
@@ -29,7 +29,7 @@ from .convert import (
     ConversionError,
     Converter,
 )
-from .mapping import Getter
+from sparkify_assets.copyjson.mapping import Getter
 
 # A record → its COPY line (line break included, text unescaped), how many NULLs it holds, and
 # whether it is known to hold no key beyond those read (False: unknown, ask `drift`).

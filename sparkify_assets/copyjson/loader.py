@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .batches import Batch, JsonFormat, LoadError
-from .convert import Column
-from .drift import UnmappedKey, UnmappedKeys
-from .parallel import LocalFiles, RemoteFiles, parallel_batches
+from sparkify_assets.copyjson.batches import Batch, JsonFormat, LoadError
+from sparkify_assets.copyjson.convert import Column
+from sparkify_assets.copyjson.drift import UnmappedKey, UnmappedKeys
+from sparkify_assets.copyjson.parallel import LocalFiles, RemoteFiles, parallel_batches
 
 PROGRESS_EVERY_SECONDS = 2.0
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from .batches import Batch, LoadError, RowEncoder, file_batches
+from sparkify_assets.copyjson.batches import Batch, LoadError, RowEncoder, file_batches
 
 ERR_NOT_A_FILE = 1212  # Redshift's "Load file was not found": no file's data at the key
 

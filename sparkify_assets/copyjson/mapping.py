@@ -21,7 +21,7 @@ from typing import Any
 
 import orjson
 
-from .convert import ERR_PARSE, ConversionError
+from sparkify_assets.copyjson.convert import ERR_PARSE, ConversionError
 
 Getter = Callable[[Any], Any]
 

@@ -30,10 +30,17 @@ from typing import IO
 
 import orjson
 
-from .batches import BATCH_ROWS, Batch, JsonFormat, LoadError, RowEncoder, file_batches
-from .convert import Column
-from .drift import UnmappedKeys
-from .local_files import UnreadableFile, local_file_batches
+from sparkify_assets.copyjson.batches import (
+    BATCH_ROWS,
+    Batch,
+    JsonFormat,
+    LoadError,
+    RowEncoder,
+    file_batches,
+)
+from sparkify_assets.copyjson.convert import Column
+from sparkify_assets.copyjson.drift import UnmappedKeys
+from sparkify_assets.copyjson.local_files import UnreadableFile, local_file_batches
 
 OpenFile = Callable[[str], AbstractContextManager[IO[bytes]]]
 Put = Callable[[Batch | BaseException], bool]

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from .convert import JsonNumber
+from sparkify_assets.copyjson.convert import JsonNumber
 
 MAX_RECORD_BYTES = 4 * 1024 * 1024  # Redshift's limit for one JSON object
 READ_CHUNK_BYTES = 1024 * 1024

@@ -7,7 +7,7 @@ the package, once as `__main__`).
 import os
 import sys
 
-from .parallel import work
+from sparkify_assets.copyjson.parallel import work
 
 if __name__ == "__main__":
     try:

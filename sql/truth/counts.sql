@@ -1,4 +1,4 @@
--- The warehouse's side of every count in the generator's ground truth (sparkify_assets/truth.py).
+-- The warehouse's side of every count in the generator's ground truth (sparkify_assets/sample/truth.py).
 SELECT
     (SELECT COUNT(*) FROM staging_events)       AS events,
     (SELECT COUNT(*) FROM staging_events WHERE user_id IS NULL) AS logged_out_events,
