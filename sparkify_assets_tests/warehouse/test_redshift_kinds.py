@@ -16,11 +16,11 @@ import boto3
 import psycopg2
 import pytest
 from botocore.stub import Stubber
-from sparkify_assets.warehouse import conflicts, redshift_signin
 
 from sparkify_assets.config.settings import Settings, SettingsError
 from sparkify_assets.definitions import build_definitions
 from sparkify_assets.model.targets import RedshiftKind
+from sparkify_assets.warehouse import conflicts, redshift_signin
 from sparkify_assets_tests.support.redshift_recorder import HOST, PASSWORD, REDSHIFT_ENV, Recorder
 from sparkify_assets_tests.warehouse.test_redshift_target import render
 
