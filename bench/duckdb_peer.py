@@ -20,7 +20,7 @@ from typing import Any
 
 import psycopg2
 
-from sparkify_assets.model.days import ALL_DAYS
+from sparkify_assets.model.days import Days
 from sparkify_assets.model.sql import read_sql, statement
 from sparkify_assets.model.tables import STAGING_TABLES, STAR_TABLES, StarTable
 from sparkify_assets.model.targets import Target
@@ -138,7 +138,7 @@ def star_statements(table: StarTable) -> list[tuple[str, dict[str, Any]]]:
     table is refreshed row by row, then the table's own statements in their order
     (`BuiltTable.statements`: the temporary tables it prepares, its refresh, its INSERT).
     `rebuild` also ANALYZEs each temporary table, which DuckDB has no need of."""
-    given = ALL_DAYS.parameters(table.day_column)
+    given = Days.ALL.parameters(table.day_column)
     statements = [] if table.refreshed_by else [(f"DELETE FROM {table.name}", {})]
     for name in table.statements:
         sql = statement(name, Target.LOCAL)

@@ -28,7 +28,8 @@ from typing import Any
 
 from sparkify_assets.model.days import Days
 from sparkify_assets.model.tables import STAGING_TABLES, STAR_TABLES
-from sparkify_assets.sample.generate import GROUND_TRUTH, generate, load_ground_truth
+from sparkify_assets.sample.generate import GROUND_TRUTH, generate
+from sparkify_assets.sample.ground_truth import load_ground_truth
 from sparkify_assets.warehouse.embedded import stop_embedded_postgres
 from sparkify_assets.warehouse.resource import WarehouseResource
 from sparkify_assets.warehouse.source import RawSourceResource
@@ -69,7 +70,7 @@ def run_days(
     for table in DAILY_STAR:
         maintain(warehouse, "CHECKPOINT")
         started = time.perf_counter()
-        warehouse.rebuild(table, days if table.built_for_days else None)
+        warehouse.rebuild(table, days if table.built_for_days else Days.ALL)
         seconds[table.name] = time.perf_counter() - started
     return seconds
 

@@ -54,7 +54,8 @@ from scale_report import growth, print_growth, print_size, write_report
 
 from sparkify_assets.model.tables import ASSET_TABLES, STAGING_TABLES, STAR_TABLES
 from sparkify_assets.sample import generate as generator
-from sparkify_assets.sample.generate import LOG_KEYS, GroundTruth, load_ground_truth
+from sparkify_assets.sample.generate import LOG_KEYS, GroundTruth
+from sparkify_assets.sample.ground_truth import load_ground_truth
 from sparkify_assets.warehouse.embedded import embedded_postgres_dsn, stop_embedded_postgres
 
 EVENTS, SONGS = STAGING_TABLES

@@ -1,10 +1,13 @@
 """Fixtures: a real PostgreSQL (the embedded one) with a fresh schema per test, raw files on
 disk, the generated sample, the real Sparkify dataset when the environment names it, and the
-Redshift target's environment with its recording stand-in for the connection."""
+Redshift target's environment with its recording stand-in for the connection. Each test is
+marked with the layers it needs (warehouse, aws, browser; unit if none and not slow), from the
+fixtures it uses (README: "Running the tests by layer")."""
 
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -20,6 +23,7 @@ from sparkify_assets.config.settings import Settings
 from sparkify_assets.definitions import build_definitions
 from sparkify_assets.pipeline.instance import instance_config
 from sparkify_assets.sample.generate import GroundTruth, generate
+from sparkify_assets.warehouse import loading as loading_module
 from sparkify_assets.warehouse import resource as warehouse_module
 from sparkify_assets.warehouse.embedded import embedded_postgres_dsn, stop_embedded_postgres
 from sparkify_assets.warehouse.resource import WarehouseResource
@@ -200,5 +204,89 @@ def recorder(monkeypatch, redshift_env):
     monkeypatch.setattr(
         warehouse_module, "_new_load_id", lambda: "00000000000040008000000000000001"
     )
-    monkeypatch.setattr(warehouse_module, "_now", lambda: datetime(2018, 11, 30, 12, 0, 0))
+    monkeypatch.setattr(loading_module, "_now", lambda: datetime(2018, 11, 30, 12, 0, 0))
     return recorder
+
+
+# --- layers: what each test needs, from its fixtures -------------------------------------------
+
+# The fixtures that start what a layer needs, by where they are defined (module.function): a
+# test that uses one, directly or through other fixtures, is marked with its layer. A test that
+# starts one of them without a fixture says so itself (pytestmark, or a mark on the test).
+FIXTURE_LAYERS = {
+    "sparkify_assets_tests.conftest.postgres_home": "warehouse",
+    "sparkify_assets_tests.conftest.external_postgres_url": "warehouse",
+    "sparkify_assets_tests.warehouse.conftest.own_home": "warehouse",
+    "sparkify_assets_tests.aws.conftest.aws": "aws",
+    "sparkify_assets_tests.aws.test_preflight.s3": "aws",
+    "sparkify_assets_tests.warehouse.test_s3_source.s3_server": "aws",
+    "sparkify_assets_tests.warehouse.test_redshift_scenarios.buckets": "aws",
+    "sparkify_assets_tests.pipeline.test_schema_drift.s3_source": "aws",
+    "sparkify_assets_tests.end_to_end.conftest.chromium": "browser",
+}
+NOT_UNIT = ("warehouse", "aws", "browser", "slow")
+# What a unit test may not do: (module, attribute, what it did, the mark it needs). moto and
+# Playwright are guarded once imported (by the test modules that use them): importing them
+# here would slow every run by seconds.
+GUARDED = (
+    (
+        "sparkify_assets.warehouse.embedded",
+        "_start",
+        "started the embedded PostgreSQL",
+        "warehouse",
+    ),
+    ("psycopg2", "connect", "touched the database", "warehouse"),
+    ("moto.core.models", "MockAWS.start", "started moto", "aws"),
+    ("moto.server", "ThreadedMotoServer.start", "started moto's server", "aws"),
+    ("playwright.sync_api", "BrowserType.launch", "launched a browser", "browser"),
+)
+
+
+def fixture_layers(item: pytest.Item) -> set[str]:
+    """The layers the fixtures of this test start."""
+    definitions = getattr(item, "_fixtureinfo", None)
+    if definitions is None:
+        return set()
+    layers = set()
+    for fixture_definitions in definitions.name2fixturedefs.values():
+        function = fixture_definitions[-1].func  # the one this test gets (the closest)
+        layers.add(FIXTURE_LAYERS.get(f"{function.__module__}.{function.__name__}"))
+    return layers - {None}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by these marks
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test with the layers of its fixtures, and as unit if it needs none and is not
+    slow. A FIXTURE_LAYERS entry whose module is loaded but holds no such fixture is an error:
+    its tests would pass for unit."""
+    for item in items:
+        for layer in sorted(fixture_layers(item)):
+            item.add_marker(layer)
+        if not any(item.get_closest_marker(name) for name in NOT_UNIT):
+            item.add_marker("unit")
+    for place in FIXTURE_LAYERS:
+        module, _, name = place.rpartition(".")
+        if module in sys.modules and not hasattr(sys.modules[module], name):
+            raise pytest.UsageError(f"conftest.FIXTURE_LAYERS names {place}, which is gone")
+
+
+@pytest.fixture(autouse=True)
+def unit_stays_unit(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test marked unit that starts the embedded PostgreSQL, connects to a database, starts
+    moto or launches a browser fails at once, naming the mark it needs: a unit test that
+    reaches one without any fixture cannot pass unnoticed."""
+    if request.node.get_closest_marker("unit") is None:
+        return
+    for module_name, attribute, what, layer in GUARDED:
+        module = sys.modules.get(module_name)
+        if module is None:
+            continue
+        owner, _, name = attribute.rpartition(".")
+        monkeypatch.setattr(getattr(module, owner) if owner else module, name, refusal(what, layer))
+
+
+def refusal(what: str, layer: str) -> Callable[..., None]:
+    def refuse(*_: object, **__: object) -> None:
+        pytest.fail(f"a unit test {what}: mark it {layer}", pytrace=True)
+
+    return refuse

@@ -1,10 +1,11 @@
-"""The AWS resources behind `sparkify cluster up|status|down`: an IAM role Redshift assumes to
-read the S3 source, a security group that lets one network reach the warehouse, and the
-warehouse itself, a provisioned RA3 cluster or a Redshift Serverless namespace and workgroup.
+"""The operator's AWS: the resources behind `sparkify cluster up|status|down` (an IAM role
+Redshift assumes to read the S3 source, a security group that lets one network reach the
+warehouse, and the warehouse itself, a provisioned RA3 cluster or a Redshift Serverless namespace
+and workgroup), and `sparkify redshift preflight`, the probes of what the docs leave open.
 
-One module a concern: `spec` (what is asked for, checked, and priced), `role`, `network`,
-`provisioned`, `serverless`, `common` (errors and the one way of waiting) and `commands` (the
-three commands for either kind).
+One module a concern: `spec` (what is asked for, checked, and priced), `iam`, `network`,
+`provisioned`, `serverless`, `common` (errors and the one way of waiting), `commands` (the
+three commands for either kind) and `preflight`.
 """
 
 from sparkify_assets.aws.commands import (

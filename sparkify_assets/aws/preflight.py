@@ -24,9 +24,9 @@ from urllib.parse import urlparse
 import psycopg2
 from botocore.exceptions import BotoCoreError, ClientError
 
+from sparkify_assets.model.damaged_text import DAMAGE_MARK
 from sparkify_assets.model.sql import statement
 from sparkify_assets.model.targets import Target
-from sparkify_assets.pipeline.checks import DAMAGE_MARK
 from sparkify_assets.warehouse.connect import first_line
 from sparkify_assets.warehouse.resource import WarehouseResource
 from sparkify_assets.warehouse.source import RawSourceResource, SourceError

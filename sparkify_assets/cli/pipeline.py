@@ -98,7 +98,7 @@ def run(settings: Settings, job_name: str, day: date | None, last_day: date | No
     from sparkify_assets import defs  # after the sample exists: its days are the partitions
     from sparkify_assets.config.resources import warehouse_resource
     from sparkify_assets.pipeline.instance import project_instance
-    from sparkify_assets.pipeline.jobs import RANGE_END, RANGE_START
+    from sparkify_assets.pipeline.tags import RANGE_END, RANGE_START
 
     tags: dict[str, str] = {}
     if day is not None:
@@ -156,7 +156,7 @@ PLANNING_SECONDS_PER_DAY = 0.06
 
 def say_planning_time(tags: dict[str, str]) -> None:
     """Tell, before a run of many days, why nothing will happen for a while."""
-    from sparkify_assets.pipeline.jobs import RANGE_END, RANGE_START
+    from sparkify_assets.pipeline.tags import RANGE_END, RANGE_START
 
     if RANGE_START not in tags or RANGE_END not in tags:
         return
@@ -230,7 +230,7 @@ def verify(settings: Settings, data: Path) -> int:
     import psycopg2
 
     from sparkify_assets.config.resources import warehouse_resource
-    from sparkify_assets.sample.generate import load_ground_truth
+    from sparkify_assets.sample.ground_truth import load_ground_truth
     from sparkify_assets.sample.truth import analytics_differences, differences
 
     if str(data).startswith("s3:"):
@@ -262,7 +262,7 @@ def verify(settings: Settings, data: Path) -> int:
 
 
 def print_tables(warehouse: WarehouseResource) -> None:
-    from sparkify_assets.model.tables import ALL_TABLES
+    from sparkify_assets.model.tables import ALL_TABLES, SONGPLAYS
 
     with warehouse.session() as session:
         print(f"\nWarehouse tables (schema {session.schema}):")
@@ -271,6 +271,6 @@ def print_tables(warehouse: WarehouseResource) -> None:
                 print(f"  {table.name:<18} {session.state(table.name).row_count:>10,} rows")
             else:
                 print(f"  {table.name:<18} {'not created yet':>15}")
-        if session.exists("songplays"):
+        if session.exists(SONGPLAYS.name):
             plays, matched = session.fetch_one("checks/songplays_match_share") or (0, 0)
             print(f"  songplays matched to a song: {matched:,} of {plays:,}")

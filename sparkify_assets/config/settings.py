@@ -1,49 +1,46 @@
 """The SPARKIFY_* environment variables (the public contract, documented in README.md) are
-read and validated here and nowhere else, so a bad value fails early with the variable's name."""
+read and validated here (each value by a reader of environment.py) and nowhere else, so a bad
+value fails early with the variable's name."""
 
 from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from enum import StrEnum
 from pathlib import Path
-from typing import TypeVar
-from urllib.parse import urlsplit
 
 from sparkify_assets.config.dwh_cfg import DwhConfigError, fill_from_dwh_cfg
+from sparkify_assets.config.environment import (
+    FIRST_POSSIBLE_DAY,
+    LAST_POSSIBLE_DAY,
+    SettingsError,
+    read_alert_file,
+    read_choice,
+    read_day,
+    read_endpoint_url,
+    read_flag,
+    read_folder,
+    read_number,
+    read_region,
+    read_s3_uri,
+    read_schema,
+    read_source,
+    read_webhook_url,
+    warehouse_url_is_set,
+)
 from sparkify_assets.model.paths import DEFAULT_HOME
-from sparkify_assets.model.sql import SqlTemplateError, quote_identifier
 from sparkify_assets.model.targets import RedshiftKind, Target
 from sparkify_assets.warehouse.redshift_signin import Endpoint, read_endpoint
 
 REDSHIFT_MAXERROR_LIMIT = 100_000
-Number = TypeVar("Number", int, float)
-Choice = TypeVar("Choice", bound=StrEnum)
-_KIND_NAMES = {int: "whole number", float: "number"}
-
-
-class SettingsError(ValueError):
-    """An environment variable holds a value the pipeline can't use."""
-
-
 # Needed with SPARKIFY_TARGET=redshift; resources read them through Dagster's EnvVar at run time,
 # so neither the run config nor the UI ever holds their values. REDSHIFT_USER goes with
 # REDSHIFT_PASSWORD; without a password the pipeline signs in with IAM.
 REDSHIFT_VARIABLES = ("REDSHIFT_HOST", "REDSHIFT_DB", "SPARKIFY_IAM_ROLE_ARN")
 _IAM_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]{1,512}")
-# A bucket (legacy names included), then any printable ASCII but a quote or a backslash.
-_S3_URI = re.compile(r"s3://[A-Za-z0-9._-]{3,63}(/[!-&(-\[\]-~]*)?")
-_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d")
 _AWS_NAME = re.compile(r"[a-z][a-z0-9-]{0,63}")  # a cluster identifier or a workgroup name
-_ENDPOINT_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:\d{1,5})?(/[!-~]*)?")
-_WEBHOOK_URL = re.compile(r"https?://[!-~]+")  # printable ASCII, no spaces: checked further
-# The days a partition may be: Dagster names them YYYY-MM-DD (four digits), and this is far
-# wider than any feed's; ALL_DAYS (partitions.py) holds them all.
-FIRST_POSSIBLE_DAY, LAST_POSSIBLE_DAY = date(1900, 1, 1), date(2999, 12, 31)
 # Dagster records a run of a range of days one event per day and per asset before its first
 # step starts, and again as the steps end: 24 s for a year's days, 64 s for two years, 189 s
 # for ten, hours for 8,000 years (measured on a 2-core machine). Ten years is the bound:
@@ -53,10 +50,6 @@ OPEN_END = "SPARKIFY_LAST_DAY (unset: yesterday)"
 # The embedded server's data directory (`<home>/pgdata/…`) must stay under PostgreSQL's
 # MAXPGPATH (1024 bytes) with its deepest file's path inside it.
 MAX_EMBEDDED_HOME_BYTES = 900
-_SCHEMA_RANGE = (
-    "1-63 lower-case letters, digits and _, starting with a letter or _, and neither pg_… nor "
-    "information_schema (PostgreSQL's own)"
-)
 
 
 @dataclass(frozen=True)
@@ -87,8 +80,10 @@ class ClusterSettings:
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> ClusterSettings:
         source = environ.get("SPARKIFY_SOURCE") or ""
         return cls(
-            region=_region(environ, "SPARKIFY_REGION", "us-west-2"),
-            poll_seconds=_number(environ, "SPARKIFY_CLUSTER_POLL_SECONDS", "15", float, 0, 3600),
+            region=read_region(environ, "SPARKIFY_REGION", "us-west-2"),
+            poll_seconds=read_number(
+                environ, "SPARKIFY_CLUSTER_POLL_SECONDS", "15", float, 0, 3600
+            ),
             s3_source=source if source.startswith("s3://") else None,
             manifest_location=environ.get("SPARKIFY_MANIFEST_LOCATION") or None,
         )
@@ -106,10 +101,10 @@ class AlertSettings:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> AlertSettings:
-        ui_url = _endpoint_url(environ, "SPARKIFY_UI_URL")
+        ui_url = read_endpoint_url(environ, "SPARKIFY_UI_URL")
         return cls(
-            file=_alert_file(environ),
-            webhook_url=_webhook_url(environ),
+            file=read_alert_file(environ),
+            webhook_url=read_webhook_url(environ),
             ui_url=ui_url.rstrip("/") if ui_url else None,
         )
 
@@ -148,10 +143,10 @@ class Settings:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
         # The default is the project's own folder, wherever the command was started from.
-        home = _folder("SPARKIFY_HOME", environ.get("SPARKIFY_HOME") or str(DEFAULT_HOME))
-        schema = _schema(environ.get("SPARKIFY_SCHEMA") or "public")
-        target = _choice(environ, "SPARKIFY_TARGET", Target) or Target.LOCAL
-        warehouse_url_set = _warehouse_url(environ)
+        home = read_folder("SPARKIFY_HOME", environ.get("SPARKIFY_HOME") or str(DEFAULT_HOME))
+        schema = read_schema(environ.get("SPARKIFY_SCHEMA") or "public")
+        target = read_choice(environ, "SPARKIFY_TARGET", Target) or Target.LOCAL
+        warehouse_url_set = warehouse_url_is_set(environ)
         embedded = target is Target.LOCAL and not warehouse_url_set
         if embedded and len(os.fsencode(home)) > MAX_EMBEDDED_HOME_BYTES:
             raise SettingsError(
@@ -161,9 +156,9 @@ class Settings:
             )
         if environ.get("DAGSTER_HOME"):
             # Dagster's SQLite storage URLs end the path at a "?".
-            _folder("DAGSTER_HOME", environ["DAGSTER_HOME"], forbidden="?")
-        first_day = _date(environ, "SPARKIFY_FIRST_DAY", "")
-        last_day = _date(environ, "SPARKIFY_LAST_DAY", "")
+            read_folder("DAGSTER_HOME", environ["DAGSTER_HOME"], forbidden="?")
+        first_day = read_day(environ, "SPARKIFY_FIRST_DAY", "")
+        last_day = read_day(environ, "SPARKIFY_LAST_DAY", "")
         if first_day and last_day:
             check_day_range(first_day, last_day, "SPARKIFY_FIRST_DAY", "SPARKIFY_LAST_DAY")
         yesterday = datetime.now(UTC).date() - timedelta(days=1)
@@ -178,15 +173,17 @@ class Settings:
             target=target,
             redshift=_redshift_settings(environ) if target is Target.REDSHIFT else None,
             home=home,
-            source=_source(environ, str(home / "sample")),
+            source=read_source(environ, str(home / "sample")),
             source_is_default=not environ.get("SPARKIFY_SOURCE"),
             warehouse_url_set=warehouse_url_set,
             schema=schema,
-            maxerror=_number(environ, "SPARKIFY_MAXERROR", "0", int, 0, REDSHIFT_MAXERROR_LIMIT),
-            truncate_columns=_flag(environ, "SPARKIFY_TRUNCATECOLUMNS"),
-            min_match_share=_number(environ, "SPARKIFY_MIN_MATCH_SHARE", "0.02", float, 0, 1),
-            s3_endpoint_url=_endpoint_url(environ, "SPARKIFY_S3_ENDPOINT_URL"),
-            s3_unsigned=_flag(environ, "SPARKIFY_S3_UNSIGNED"),
+            maxerror=read_number(
+                environ, "SPARKIFY_MAXERROR", "0", int, 0, REDSHIFT_MAXERROR_LIMIT
+            ),
+            truncate_columns=read_flag(environ, "SPARKIFY_TRUNCATECOLUMNS"),
+            min_match_share=read_number(environ, "SPARKIFY_MIN_MATCH_SHARE", "0.02", float, 0, 1),
+            s3_endpoint_url=read_endpoint_url(environ, "SPARKIFY_S3_ENDPOINT_URL"),
+            s3_unsigned=read_flag(environ, "SPARKIFY_S3_UNSIGNED"),
             first_day=first_day,
             last_day=last_day,
             alert_destinations=AlertSettings.from_env(environ).destinations,
@@ -227,14 +224,14 @@ def _redshift_settings(environ: Mapping[str, str]) -> RedshiftSettings:
             "SPARKIFY_TARGET=redshift needs SPARKIFY_SOURCE=s3://bucket/prefix: Redshift's COPY "
             "reads the raw files from S3 (e.g. s3://udacity-dend)"
         )
-    _s3_uri(environ, "SPARKIFY_SOURCE")
-    cluster_region = _region(environ, "SPARKIFY_REGION", "us-west-2")
+    read_s3_uri(environ, "SPARKIFY_SOURCE")
+    cluster_region = read_region(environ, "SPARKIFY_REGION", "us-west-2")
     manifests = (
-        _s3_uri(environ, "SPARKIFY_MANIFEST_LOCATION")
+        read_s3_uri(environ, "SPARKIFY_MANIFEST_LOCATION")
         if environ.get("SPARKIFY_MANIFEST_LOCATION")
         else None
     )
-    _number(environ, "REDSHIFT_PORT", "5439", int, 1, 65535)
+    read_number(environ, "REDSHIFT_PORT", "5439", int, 1, 65535)
     endpoint = read_endpoint(environ["REDSHIFT_HOST"])
     kind = _redshift_kind(environ, endpoint)
     iam_sign_in = not environ.get("REDSHIFT_PASSWORD")
@@ -259,7 +256,7 @@ def _redshift_settings(environ: Mapping[str, str]) -> RedshiftSettings:
         )
     return RedshiftSettings(
         port_is_set=bool(environ.get("REDSHIFT_PORT")),
-        source_region=_region(environ, "SPARKIFY_SOURCE_REGION", cluster_region),
+        source_region=read_region(environ, "SPARKIFY_SOURCE_REGION", cluster_region),
         manifest_location=manifests,
         kind=kind,
         iam_sign_in=iam_sign_in,
@@ -271,19 +268,11 @@ def _redshift_settings(environ: Mapping[str, str]) -> RedshiftSettings:
 
 def _redshift_kind(environ: Mapping[str, str], endpoint: Endpoint | None) -> RedshiftKind:
     """SPARKIFY_REDSHIFT_KIND when set, else what the endpoint's name says, else provisioned."""
-    if kind := _choice(environ, "SPARKIFY_REDSHIFT_KIND", RedshiftKind):
+    if kind := read_choice(environ, "SPARKIFY_REDSHIFT_KIND", RedshiftKind):
         return kind
     if environ.get("SPARKIFY_REDSHIFT_WORKGROUP"):
         return RedshiftKind.SERVERLESS
     return endpoint.kind if endpoint else RedshiftKind.PROVISIONED
-
-
-def _choice(environ: Mapping[str, str], name: str, choices: type[Choice]) -> Choice | None:
-    """One of an enumeration's values, or None when the variable is unset."""
-    text = environ.get(name) or ""
-    if text and text not in set(choices):
-        raise SettingsError(f"{name}={text!r} must be one of {', '.join(choices)}")
-    return choices(text) if text else None
 
 
 def check_day_range(first: date, last: date, first_told: str, last_told: str) -> None:
@@ -304,173 +293,3 @@ def check_day_range(first: date, last: date, first_told: str, last_told: str) ->
             "records an event per day and asset before its first step (about 20 s a year): "
             "set SPARKIFY_FIRST_DAY later"
         )
-
-
-def _schema(schema: str) -> str:
-    """A schema name both targets take as it is, quoted or not, that is not the server's own."""
-    try:
-        quote_identifier(schema)
-    except SqlTemplateError:
-        raise SettingsError(f"SPARKIFY_SCHEMA={schema!r} must be {_SCHEMA_RANGE}") from None
-    if schema.startswith("pg_") or schema == "information_schema":
-        raise SettingsError(f"SPARKIFY_SCHEMA={schema!r} must be {_SCHEMA_RANGE}")
-    return schema
-
-
-def _folder(name: str, text: str, forbidden: str = "") -> Path:
-    """A folder's path, absolute: any character a file name may hold but a control character
-    (a newline would split postmaster.pid's lines) or bytes that are not UTF-8 (no driver
-    can send them), and not a file."""
-    odd = [c for c in text if unicodedata.category(c) in {"Cc", "Cs"} or c in forbidden]
-    if odd:
-        also = f", or {forbidden!r}" if forbidden else ""
-        raise SettingsError(
-            f"{name}={text!r} holds {odd[0]!r}: a folder's path may hold any character but "
-            f"a control character, bytes that are not UTF-8{also}"
-        )
-    path = Path(text).expanduser().absolute()
-    if path.exists() and not path.is_dir():
-        raise SettingsError(f"{name}={text!r} is a file, not a folder")
-    return path
-
-
-def _source(environ: Mapping[str, str], default: str) -> str:
-    """An s3:// URI as given; a directory made absolute, so that every process of a run (the
-    code server, the run worker) reads the same one."""
-    location = environ.get("SPARKIFY_SOURCE") or default
-    if location.startswith("s3://"):
-        return location
-    return str(_folder("SPARKIFY_SOURCE", location))
-
-
-def _warehouse_url(environ: Mapping[str, str]) -> bool:
-    """Whether SPARKIFY_WAREHOUSE_URL is set; refused, without its value (it may hold a
-    password), unless libpq reads it as a postgresql:// URL."""
-    import psycopg2.extensions
-
-    url = environ.get("SPARKIFY_WAREHOUSE_URL") or ""
-    if not url:
-        return False
-    try:
-        parts = psycopg2.extensions.parse_dsn(url)
-    except psycopg2.ProgrammingError:
-        parts = {}
-    port = parts.get("port", "5432")
-    if (
-        not url.startswith(("postgresql://", "postgres://"))
-        or not parts
-        or not (port.isdigit() and 1 <= int(port) <= 65535)
-    ):
-        raise SettingsError(
-            "SPARKIFY_WAREHOUSE_URL (not shown: it may hold a password) must be a URL "
-            "postgresql://user:password@host:port/database (special characters %-escaped)"
-        )
-    return True
-
-
-def _endpoint_url(environ: Mapping[str, str], name: str) -> str | None:
-    url = environ.get(name) or None
-    if url is not None and not _ENDPOINT_URL.fullmatch(url):
-        raise SettingsError(
-            f"{name}={url!r} must be an http:// or https:// URL: a host name, an optional "
-            ":port and path, printable ASCII without spaces"
-        )
-    return url
-
-
-def _alert_file(environ: Mapping[str, str]) -> Path | None:
-    """A file to append to, absolute (the code server's folder decides a relative one). Its
-    folder must exist: it is not created, so a mistyped path fails here, not silently later."""
-    text = environ.get("SPARKIFY_ALERT_FILE") or ""
-    if not text:
-        return None
-    path = Path(text).expanduser().absolute()
-    if path.is_dir():
-        raise SettingsError(f"SPARKIFY_ALERT_FILE={text!r} is a folder: name a file in it")
-    if not path.parent.is_dir():
-        raise SettingsError(
-            f"SPARKIFY_ALERT_FILE={text!r}: its folder {str(path.parent)!r} does not exist"
-        )
-    return path
-
-
-def _webhook_url(environ: Mapping[str, str]) -> str | None:
-    """An http(s) URL with a host; refused without showing it, as its path or query (and a
-    user:password before the host) may hold a token."""
-    url = environ.get("SPARKIFY_ALERT_WEBHOOK_URL") or None
-    if url is None:
-        return None
-    try:
-        parts = urlsplit(url)
-        valid = bool(_WEBHOOK_URL.fullmatch(url) and parts.hostname and parts.port != 0)
-    except ValueError:  # a port that is not a number from 0 to 65535
-        valid = False
-    if not valid:
-        raise SettingsError(
-            "SPARKIFY_ALERT_WEBHOOK_URL (not shown: it may hold a token) must be an http:// or "
-            "https:// URL with a host, printable ASCII without spaces"
-        )
-    return url
-
-
-def _s3_uri(environ: Mapping[str, str], name: str) -> str:
-    """An s3:// URI that reaches Redshift's COPY. It is a bound parameter there; it is also
-    refused here if it holds a quote, a backslash, a space or a control character, so that no
-    driver's quoting rules ever matter."""
-    uri = environ.get(name) or ""
-    if not _S3_URI.fullmatch(uri):
-        raise SettingsError(
-            f"{name}={uri!r} must be s3://bucket/prefix: a bucket name, then printable ASCII "
-            "without quotes, backslashes or spaces"
-        )
-    return uri
-
-
-def _date(environ: Mapping[str, str], name: str, default: str) -> date | None:
-    text = environ.get(name) or default
-    if not text:
-        return None
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        day = None
-    if day is None or not FIRST_POSSIBLE_DAY <= day <= LAST_POSSIBLE_DAY:
-        raise SettingsError(
-            f"{name}={text!r} must be a day YYYY-MM-DD from {FIRST_POSSIBLE_DAY} to "
-            f"{LAST_POSSIBLE_DAY}"
-        )
-    return day
-
-
-def _region(environ: Mapping[str, str], name: str, default: str) -> str:
-    region = environ.get(name) or default
-    if not _REGION.fullmatch(region):
-        raise SettingsError(f"{name}={region!r} is not an AWS region name (e.g. us-west-2)")
-    return region
-
-
-def _number(
-    environ: Mapping[str, str],
-    name: str,
-    default: str,
-    kind: type[Number],
-    low: Number,
-    high: Number,
-) -> Number:
-    text = environ.get(name) or default
-    try:
-        value = kind(text)
-    except ValueError:
-        raise SettingsError(f"{name}={text!r} is not a {_KIND_NAMES[kind]}") from None
-    if not low <= value <= high:
-        raise SettingsError(f"{name}={text!r} must be between {low} and {high}")
-    return value
-
-
-def _flag(environ: Mapping[str, str], name: str) -> bool:
-    text = (environ.get(name) or "false").strip().lower()
-    if text in {"1", "true", "yes"}:
-        return True
-    if text in {"0", "false", "no", ""}:
-        return False
-    raise SettingsError(f"{name}={text!r} must be true or false")

@@ -4,10 +4,11 @@ JSONPaths map by position (the n-th path fills the n-th column); `auto` maps eac
 object key of the same name. A missing key or path loads NULL, as on Redshift; under `auto`, a
 record that is not an object is rejected.
 
-The JSONPaths file is held to what Redshift's documentation allows, each rule quoted beside the
-code that enforces it. Where the documentation is silent, the file is refused (Redshift might
-refuse it too; a load that works here and fails there is the worse surprise) and the comment says
-so. Every refusal names the file, the path (its number and text) and its line, and why.
+The JSONPaths file is held to what Redshift's documentation allows (each path in jsonpath.py),
+each rule quoted beside the code that enforces it. Where the documentation is silent, the file
+is refused (Redshift might refuse it too; a load that works here and fails there is the worse
+surprise) and the comment says so. Every refusal names the file, the path (its number and text)
+and its line, and why.
 """
 
 from __future__ import annotations
@@ -16,110 +17,29 @@ import json
 import re
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
 from sparkify_assets.copyjson.convert import ERR_PARSE, ConversionError
+from sparkify_assets.copyjson.jsonpath import (
+    DATA_FORMAT,
+    USAGE_NOTES,
+    JsonPath,
+    JsonPathsError,
+    kind_of,
+    line_of,
+    parse_path,
+)
 
 Getter = Callable[[Any], Any]
 
-USAGE_NOTES = "https://docs.aws.amazon.com/redshift/latest/dg/copy-usage_notes-copy-from-json.html"
 INDEX_NOT_FOUND = "Invalid JSONPath format: Not an array or index out of range"
-DATA_FORMAT = (
-    "https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-data-format.html"
-    "#copy-json-jsonpaths"
-)
-
-# One step of a path. Dot names: USAGE_NOTES, "When using dot notation, the JSONPath
-# expressions must not contain the following characters: Single straight quotation mark ( ' ),
-# Period, or dot ( . ), Brackets ( [ ] ) unless used to reference an array element". Also kept
-# out of them, the documentation being silent: white space, `"` and `\`, and the characters
-# other JSONPath dialects give a meaning (`* ? @ ( ) , :`), which Redshift doesn't support (see
-# _UNSUPPORTED).
-# Bracket names: the documentation writes them in single quotes only (`$['id']`) and says
-# nothing of double quotes, escapes or an empty name: `["id"]`, `['it\'s']` and `['']` are
-# refused. White space inside a quoted name is part of the name (`$['first name']`).
-# Indexes: USAGE_NOTES, "JSON uses zero-based array indexing. Array indices must be positive
-# integers (greater than or equal to zero)": no sign; leading zeros (silent) are refused.
-_DOT_NAME = re.compile(r"""\.([^'.\[\]*?@(),:"\\\s]+)""")
-_BRACKET_NAME = re.compile(r"\['([^'\\]+)'\]")
-_INDEX = re.compile(r"\[(0|[1-9][0-9]*)\]")
-
-# USAGE_NOTES: "Amazon Redshift doesn't support any JSONPath elements, such as wildcard
-# characters or filter expressions, that might resolve to an ambiguous path or multiple name
-# elements." Recursive descent, unions and slices are such elements too.
-_MULTIPLE = (
-    "Redshift doesn't support JSONPath elements that might resolve to an ambiguous path or "
-    f"multiple name elements ({USAGE_NOTES})"
-)
-# Why a path stops being one Redshift documents, by what is found where it stops: the first
-# pattern that matches there gives the reason.
-_UNSUPPORTED = (
-    (re.compile(r"\.\."), f"uses recursive descent ('..'): {_MULTIPLE}"),
-    (re.compile(r"[.\[]?\*"), f"uses a wildcard ('*'): {_MULTIPLE}"),
-    (re.compile(r"\[?[?@(]"), f"uses a filter or script expression: {_MULTIPLE}"),
-    (re.compile(r"\[[^\]]*[,:]"), f"selects a union or slice of elements: {_MULTIPLE}"),
-    (
-        re.compile(r"\[\s*-"),
-        "has a negative array index: Redshift's array indices \"must be positive integers "
-        f'(greater than or equal to zero)" ({USAGE_NOTES})',
-    ),
-    (
-        re.compile(r"\.?'"),
-        "has a single quotation mark in dot notation, which Redshift doesn't allow "
-        f"({USAGE_NOTES})",
-    ),
-    (
-        re.compile(r"\[\""),
-        "writes a bracket name in double quotes: Redshift's documentation shows single quotes "
-        "only, so it is refused here",
-    ),
-    (
-        re.compile(r"\s|[.\[]\s|\['[^']*'\s"),
-        "has white space outside a quoted name, which Redshift's documentation never shows, so "
-        "it is refused here",
-    ),
-    (
-        re.compile(r"\[0[0-9]"),
-        "has an array index with a leading zero, which Redshift's documentation never shows, so "
-        "it is refused here",
-    ),
-    (
-        re.compile(r"\[''\]"),
-        "has an empty bracket name, which Redshift's documentation never shows, so it is "
-        "refused here",
-    ),
-    (
-        re.compile(r"\['[^']*\\"),
-        "has a backslash in a bracket name: Redshift's documentation defines no escapes in "
-        "JSONPath expressions, so it is refused here",
-    ),
-)
-
-
-class JsonPathsError(ValueError):
-    """The JSONPaths file can't be used; Redshift would refuse the COPY too."""
 
 
 class JsonPathsIgnored(UserWarning):
     """The JSONPaths file's object isn't named "jsonpaths", so COPY loads as 'auto' instead,
     as Redshift does: no error, but the load should say so (catch it to log it)."""
-
-
-@dataclass(frozen=True)
-class JsonPath:
-    """One expression of a JSONPaths file: its number (from 1), text and line in the file, and
-    the object keys and array indexes it names, outermost first."""
-
-    index: int
-    text: str
-    line: int
-    steps: tuple[str | int, ...]
-
-    def where(self) -> str:
-        return _where(self.index, self.text, self.line)
 
 
 def parse_jsonpaths(document: bytes, name: str) -> list[JsonPath] | None:
@@ -144,8 +64,8 @@ def parse_jsonpaths(document: bytes, name: str) -> list[JsonPath] | None:
     # DATA_FORMAT: "The JSONPaths file must contain only a single JSON object (not an array)."
     if not isinstance(parsed, dict):
         raise JsonPathsError(
-            f'{name}: expected an object {{"jsonpaths": [...]}}, found {_kind(parsed)} (line '
-            f"{_line_of(text, _skip_space(text, 0))}): the JSONPaths file must contain only a "
+            f'{name}: expected an object {{"jsonpaths": [...]}}, found {kind_of(parsed)} (line '
+            f"{line_of(text, _skip_space(text, 0))}): the JSONPaths file must contain only a "
             f"single JSON object (not an array) ({DATA_FORMAT})"
         )
     pairs = _object_pairs(text)
@@ -159,15 +79,15 @@ def parse_jsonpaths(document: bytes, name: str) -> list[JsonPath] | None:
         other = next(pair for pair in pairs if pair is not named[0])
         raise JsonPathsError(
             f'{name}: expected an object {{"jsonpaths": [...]}} holding one name/value pair, '
-            f"found {len(pairs)} pairs ({other[0]!r}, line {_line_of(text, other[2])}): "
+            f"found {len(pairs)} pairs ({other[0]!r}, line {line_of(text, other[2])}): "
             f"Redshift's JSONPaths object is a single name/value pair ({DATA_FORMAT})"
         )
     _, paths, at = named[0]
     # DATA_FORMAT: "The value in the name/value pair is an array of JSONPath expressions."
     if not isinstance(paths, list):
         raise JsonPathsError(
-            f'{name}: expected an object {{"jsonpaths": [...]}}, found {_kind(paths)} as the '
-            f'value of "jsonpaths" (line {_line_of(text, at)}): it must be an array of '
+            f'{name}: expected an object {{"jsonpaths": [...]}}, found {kind_of(paths)} as the '
+            f'value of "jsonpaths" (line {line_of(text, at)}): it must be an array of '
             f"JSONPath expressions ({DATA_FORMAT})"
         )
     # Silent on an empty array; USAGE_NOTES: "Each JSONPath expression in the jsonpaths array
@@ -175,11 +95,11 @@ def parse_jsonpaths(document: bytes, name: str) -> list[JsonPath] | None:
     if not paths:
         raise JsonPathsError(
             f'{name}: expected an object {{"jsonpaths": [...]}} with at least one path, found an '
-            f"empty array (line {_line_of(text, at)}): each JSONPath expression corresponds to "
+            f"empty array (line {line_of(text, at)}): each JSONPath expression corresponds to "
             f"one column ({USAGE_NOTES})"
         )
     parsed_paths = [
-        _parse_path(path, index, _line_of(text, offset), name)
+        parse_path(path, index, line_of(text, offset), name)
         for index, (path, offset) in enumerate(
             zip(paths, _element_offsets(text, at), strict=True), start=1
         )
@@ -193,7 +113,7 @@ def _warn_ignored(name: str, text: str, pairs: list[tuple[str, Any, int]]) -> No
     if not pairs:
         raise JsonPathsError(
             f'{name}: expected an object {{"jsonpaths": [...]}}, found an empty object (line '
-            f"{_line_of(text, _skip_space(text, 0))}): Redshift's documentation names no "
+            f"{line_of(text, _skip_space(text, 0))}): Redshift's documentation names no "
             "behaviour for it, so it is refused here"
         )
     # USAGE_NOTES: "If the name is any string other than "jsonpaths", COPY uses the 'auto'
@@ -202,73 +122,10 @@ def _warn_ignored(name: str, text: str, pairs: list[tuple[str, Any, int]]) -> No
     key, _, at = pairs[0]
     warnings.warn(
         JsonPathsIgnored(
-            f'{name}: the object is named {key!r} (line {_line_of(text, at)}), not "jsonpaths": '
+            f'{name}: the object is named {key!r} (line {line_of(text, at)}), not "jsonpaths": '
             f"COPY uses 'auto' instead of this file, as Redshift does ({USAGE_NOTES})"
         ),
         stacklevel=3,
-    )
-
-
-def _parse_path(path: Any, index: int, line: int, name: str) -> tuple[JsonPath, str | None]:
-    """The path, and the notation its names are written in (None: indexes only)."""
-    # DATA_FORMAT: "If any of the following occurs, the COPY command fails: [...] An array
-    # element is an empty string or is not a string."
-    if not isinstance(path, str) or not path:
-        empty = "is an empty string" if path == "" else f"is {_kind(path)}, not a string"
-        raise JsonPathsError(
-            f"{name}: {_where(index, path, line)} {empty}: Redshift fails a JSONPaths file whose "
-            f"array element is an empty string or is not a string ({DATA_FORMAT})"
-        )
-    # USAGE_NOTES: "The dollar sign ($) represents the root-level structure"; every documented
-    # expression starts with it. Silent on leaving it out: refused here.
-    if not path.startswith("$"):
-        raise JsonPathsError(
-            f"{name}: {_where(index, path, line)} doesn't start with $, the root-level "
-            f"structure, as every JSONPath expression in Redshift's documentation does"
-        )
-    steps: list[str | int] = []
-    notation = None
-    position = 1
-    while position < len(path):
-        match = (
-            _BRACKET_NAME.match(path, position)
-            or _INDEX.match(path, position)
-            or _DOT_NAME.match(path, position)
-        )
-        if match is None:
-            raise JsonPathsError(f"{name}: {_where(index, path, line)} {_why(path, position)}")
-        if match.re is _INDEX:
-            steps.append(int(match[1]))
-        else:
-            steps.append(match[1])
-            this = "dot" if match.re is _DOT_NAME else "bracket"
-            # USAGE_NOTES: "You cannot mix bracket notation and dot notation in the jsonpaths
-            # array."
-            if notation not in (None, this):
-                raise JsonPathsError(
-                    f"{name}: {_where(index, path, line)} mixes dot and bracket notation: "
-                    f"Redshift accepts one notation per JSONPaths file ({USAGE_NOTES})"
-                )
-            notation = this
-        position = match.end()
-    # USAGE_NOTES: "a JSONPath expression specifies the explicit path to a single name element";
-    # `$` alone names none (the documentation doesn't mention it): refused here.
-    if not steps:
-        raise JsonPathsError(
-            f"{name}: {_where(index, path, line)} selects the whole record, not a single name "
-            f"element ({USAGE_NOTES})"
-        )
-    return JsonPath(index, path, line, tuple(steps)), notation
-
-
-def _why(path: str, position: int) -> str:
-    """Why the path is refused where it stops being a path Redshift documents."""
-    for pattern, reason in _UNSUPPORTED:
-        if pattern.match(path, position):
-            return reason
-    return (
-        f"is not a JSONPath expression Redshift documents (at character {position + 1}): "
-        f"$ then .name, ['name'] or [index] steps ({USAGE_NOTES})"
     )
 
 
@@ -285,20 +142,6 @@ def _check_one_notation(paths: Sequence[tuple[JsonPath, str | None]], name: str)
             f"{name}: {first['dot'].where()} uses dot notation and {first['bracket'].where()} "
             f"bracket notation: Redshift accepts one notation per JSONPaths file ({USAGE_NOTES})"
         )
-
-
-def _where(index: int, path: Any, line: int) -> str:
-    return f"path {index} ({path!r}, line {line})"
-
-
-def _line_of(text: str, offset: int) -> int:
-    """The line of the document (from 1) at a character offset: every refusal names one."""
-    return text.count("\n", 0, offset) + 1
-
-
-def _kind(value: Any) -> str:
-    kinds = {dict: "an object", list: "an array", str: "a string", bool: "a Boolean"}
-    return "null" if value is None else kinds.get(type(value), "a number")
 
 
 # Where things are in a document already known to be valid JSON: the standard library's decoder

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import ClassVar
 
 from sparkify_assets.model.tables import DayColumn
 
@@ -20,11 +21,24 @@ _EPOCH = datetime(1970, 1, 1)
 
 @dataclass(frozen=True)
 class Days:
-    """A range of whole UTC days, first and last included."""
+    """A range of whole UTC days, first and last included: which days a load or a build
+    covers, every day there is (`Days.ALL`) included."""
+
+    # Every day there is: what a table not split by day is loaded and built for, and a daily
+    # one outside a partitioned run.
+    ALL: ClassVar[Days]
 
     first: date
     last: date
-    everything: bool = False  # every day of the partitions: the whole prefix, not a file list
+    # The whole table, not a file list: a load reads every file under the prefix and a rewrite
+    # empties the whole table. Every day there is, and a range of every daily partition.
+    whole_table: bool = False
+
+    @property
+    def bounded(self) -> bool:
+        """Whether rows of days outside the range (or of no day) are not the range's: true of
+        all but `Days.ALL`, whose load keeps every row and records no days."""
+        return self != Days.ALL
 
     @property
     def start(self) -> datetime:
@@ -59,11 +73,13 @@ class Days:
         }
 
     def __str__(self) -> str:
+        if not self.bounded:
+            return "every day"
         return str(self.first) if self.single_day else f"{self.first}..{self.last}"
 
 
-# Every day there can be: what a table is built for when no days are given.
-ALL_DAYS = Days(date(1900, 1, 1), date(9999, 12, 30), everything=True)
+# From a day before any event to the last whose next day is still a date (`Days.end`).
+Days.ALL = Days(date(1900, 1, 1), date(9999, 12, 30), whole_table=True)
 
 
 def day_of_log_file(key: str) -> date | None:

@@ -15,6 +15,7 @@ from sparkify_assets.model.paths import SQL_DIR
 
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+_REDSHIFT_DESIGN = "-- redshift: "  # starts the line of a CREATE TABLE's design on Redshift
 
 
 class SqlTemplateError(ValueError):
@@ -58,3 +59,26 @@ def statement(name: str, target: str = "local", **identifiers: str) -> str:
         )
     quoted = {key: quote_identifier(value) for key, value in identifiers.items()}
     return _PLACEHOLDER.sub(lambda match: quoted[match.group(1)], text)
+
+
+def create_and_redshift_design(name: str, target: str = "local") -> tuple[str, str]:
+    """The CREATE TABLE of `sql/<name>.sql` without its last line, `-- redshift: <clause>`, and
+    that clause: Redshift's physical design of the table (DISTSTYLE, DISTKEY, SORTKEY), written
+    once in the table's create file, after the comment that says why, as its columns' meanings
+    are (`catalogue.py`). PostgreSQL has no such clause."""
+    create = statement(name, target)
+    lines = create.rstrip("\n").split("\n")
+    declared = [line for line in lines if line.startswith(_REDSHIFT_DESIGN)]
+    if declared != lines[-1:]:
+        raise SqlTemplateError(
+            f"sql/{name}.sql has {len(declared)} lines `{_REDSHIFT_DESIGN}<clause>`: it must end "
+            "in one, the table's design on Redshift"
+        )
+    return "\n".join(lines[:-1]) + "\n", lines[-1].removeprefix(_REDSHIFT_DESIGN).strip()
+
+
+def function_sql(function: str) -> str:
+    """The statement that creates the SQL function `function`: `functions/<name>` for
+    f_<name>, the prefix Redshift keeps for user-defined functions
+    (https://docs.aws.amazon.com/redshift/latest/dg/udf-naming-udfs.html)."""
+    return f"functions/{function.removeprefix('f_')}"

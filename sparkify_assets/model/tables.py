@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from sparkify_assets.model.sql import statement
+from sparkify_assets.model.sql import create_and_redshift_design
 from sparkify_assets.model.targets import Target
 
 
@@ -60,16 +60,12 @@ class Table:
             return None
         return f"{self.name}_{self.day_column.name}_day"
 
-    @property
-    def distribution_sql(self) -> str:
-        """Redshift's physical design of the table (DISTKEY, SORTKEY, DISTSTYLE)."""
-        return f"{self.layer}/{self.name}.distribution"
-
     def create_statement(self, target: Target) -> str:
-        """CREATE TABLE: the columns, written once, plus Redshift's physical design there."""
-        create = statement(self.create_sql, target)
+        """CREATE TABLE: the columns, written once, and on Redshift the physical design its
+        `-- redshift:` line declares, after them."""
+        create, design = create_and_redshift_design(self.create_sql, target)
         if target is Target.REDSHIFT:
-            return f"{create.rstrip()}\n{statement(self.distribution_sql, target)}"
+            return f"{create.rstrip()}\n{design}\n"
         return create
 
 
@@ -97,6 +93,9 @@ class BuiltTable(Table):
     # For a table refreshed row by row for the days a run covers (users): the statements that
     # delete the rows its INSERT writes again, instead of deleting every row.
     refreshed_by: tuple[str, ...] = field(default=(), kw_only=True)
+    # The SQL functions its statements call (`sql.function_sql`), made sure of before they run;
+    # a test holds this to what the statements call.
+    functions: tuple[str, ...] = field(default=(), kw_only=True)
 
     @property
     def insert_sql(self) -> str:
@@ -150,10 +149,6 @@ class AnalyticsTable(BuiltTable):
     layer: ClassVar[str] = "analytics"
     owners: ClassVar[tuple[str, ...]] = ("team:analytics",)
 
-    @property
-    def distribution_sql(self) -> str:
-        return "analytics/distribution"  # all of them are a few rows: a copy on every node
-
 
 STAGING_TABLES = (
     StagingTable(
@@ -181,6 +176,7 @@ STAR_TABLES = (  # dimensions before the fact that references them, as they are 
         "every day loaded. A run of some days refreshes the users those days change.",
         prepared_by=("star/users.affected",),
         refreshed_by=("star/users.delete_affected",),
+        functions=("f_repair_text",),
     ),
     StarTable(
         "artists",
@@ -203,6 +199,7 @@ STAR_TABLES = (  # dimensions before the fact that references them, as they are 
         "day of start_time.",
         day_column=DayColumn("start_time", epoch_ms=False),
         prepared_by=("star/songplays.plays", "star/songplays.texts"),
+        functions=("f_repair_text",),
         figures_by_day=True,
     ),
     StarTable(
@@ -214,6 +211,8 @@ STAR_TABLES = (  # dimensions before the fact that references them, as they are 
         day_column=DayColumn("start_time", epoch_ms=False),
     ),
 )
+# The fact table, for the checks and the command that count plays.
+SONGPLAYS = next(table for table in STAR_TABLES if table.name == "songplays")
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import urllib.request
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from dagster import (
@@ -38,7 +39,7 @@ from dagster import (
 from dagster._utils.error import SerializableErrorInfo
 
 from sparkify_assets.config.settings import AlertSettings, Settings
-from sparkify_assets.pipeline.jobs import RANGE_END, RANGE_START
+from sparkify_assets.pipeline.tags import BACKFILL, PARTITION, RANGE_END, RANGE_START
 
 WEBHOOK_TIMEOUT_SECONDS = 5
 # Check evaluations read per tick: enough for every check of a few runs; the rest, next tick.
@@ -47,10 +48,10 @@ CHECK_EVALUATIONS_PER_TICK = 200
 # read at a glance, and a long message is in the run's page, a click away.
 PIECE_CHARACTERS = 300
 _RUN_TAGS = {
-    "dagster/partition": "day",
+    PARTITION: "day",
     RANGE_START: "from",
     RANGE_END: "to",
-    "dagster/backfill": "backfill",
+    BACKFILL: "backfill",
 }
 _OFF = (
     "Off: set SPARKIFY_ALERT_FILE (a file to append to) and/or SPARKIFY_ALERT_WEBHOOK_URL "
@@ -89,21 +90,24 @@ def build_alert_sensors(settings: Settings) -> list[SensorDefinition]:
     otherwise, so the UI lists them either way and says how to switch them on."""
     on = bool(settings.alert_destinations)
     status = DefaultSensorStatus.RUNNING if on else DefaultSensorStatus.STOPPED
-    to = " and ".join(settings.alert_destinations) if on else ""
+    to = " and ".join(settings.alert_destinations)
+
+    def declared(name: str, failure: str) -> dict[str, Any]:
+        """What both sensors declare alike; the description says what the sensor writes and
+        where, or, while it has nowhere to write, how to set that."""
+        return {
+            "name": name,
+            "minimum_interval_seconds": 30,
+            "default_status": status,
+            "description": f"Writes one line per {failure} to {to}."
+            if on
+            else f"Writes one line per {failure}. {_OFF}",
+        }
 
     # No monitored_jobs: the sensor then watches every run of this code location, the implicit
     # `__ASSET_JOB` of backfills and of "Materialize" in the UI included; naming the jobs
     # would leave those out.
-    @run_failure_sensor(
-        name="run_failure_alerts",
-        minimum_interval_seconds=30,
-        default_status=status,
-        description=(
-            f"Writes one line per failed run of this code location to {to}."
-            if on
-            else f"Writes one line per failed run of this code location. {_OFF}"
-        ),
-    )
+    @run_failure_sensor(**declared("run_failure_alerts", "failed run of this code location"))
     def run_failure_alerts(context: RunFailureSensorContext) -> None:
         alerts = AlertSettings.from_env()
         if not alerts.destinations:
@@ -111,16 +115,7 @@ def build_alert_sensors(settings: Settings) -> list[SensorDefinition]:
             return
         deliver(run_failure_alert(context, alerts), alerts, context.log)
 
-    @sensor(
-        name="blocking_check_alerts",
-        minimum_interval_seconds=30,
-        default_status=status,
-        description=(
-            f"Writes one line per failed blocking check (ERROR severity) to {to}."
-            if on
-            else f"Writes one line per failed blocking check (ERROR severity). {_OFF}"
-        ),
-    )
+    @sensor(**declared("blocking_check_alerts", "failed blocking check (ERROR severity)"))
     def blocking_check_alerts(context: SensorEvaluationContext) -> SkipReason:
         return _report_failed_checks(context, AlertSettings.from_env())
 
@@ -254,8 +249,8 @@ def _one_line(text: str) -> str:
 
 def _run_tags(tags: Mapping[str, str], partition: str | None = None) -> dict[str, str]:
     found = {key: tags[key] for key in _RUN_TAGS if key in tags}
-    if partition and "dagster/partition" not in found:
-        found = {"dagster/partition": partition, **found}
+    if partition and PARTITION not in found:
+        found = {PARTITION: partition, **found}
     return found
 
 

@@ -24,8 +24,8 @@ from dagster import (
 )
 
 from sparkify_assets.model.days import day_of_log_file
-from sparkify_assets.pipeline.jobs import RANGE_END, RANGE_START
 from sparkify_assets.pipeline.partitions import DAILY_STAGING
+from sparkify_assets.pipeline.tags import RANGE_END, RANGE_START
 from sparkify_assets.warehouse.source import RawSourceResource, SourceObject
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def _marked_at(mark: str) -> datetime:
 
 
 def log_files_sensor(
-    job: UnresolvedAssetJobDefinition, days: DailyPartitionsDefinition
+    job: UnresolvedAssetJobDefinition, partitions: DailyPartitionsDefinition
 ) -> SensorDefinition:
     @sensor(
         name="new_log_files",
@@ -128,13 +128,13 @@ def log_files_sensor(
             context.update_cursor(cursor.after(found).dump())
             yield SkipReason(f"baseline: {len(found):,} log files seen; changes from now on")
             return
-        changed = set(day for day in cursor.waiting if days.has_partition_key(day))
+        changed = set(day for day in cursor.waiting if partitions.has_partition_key(day))
         waiting = set(cursor.waiting) - changed
         for item in found:
             day = day_of_log_file(item.key)
             if day is None:
                 context.log.warning(f"{item.key}: not a log file of a day (no YYYY-MM-DD)")
-            elif days.has_partition_key(day.isoformat()):
+            elif partitions.has_partition_key(day.isoformat()):
                 changed.add(day.isoformat())
             else:  # e.g. today's file, before today is a partition
                 waiting.add(day.isoformat())

@@ -19,10 +19,12 @@ from dagster import (
 
 from sparkify_assets.copyjson.drift import UnmappedKey
 from sparkify_assets.model.catalogue import columns_of
+from sparkify_assets.model.damaged_text import DAMAGE_MARK
 from sparkify_assets.model.days import Days
 from sparkify_assets.model.tables import (
     ANALYTICS_TABLES,
     REFERENCES,
+    SONGPLAYS,
     STAGING_TABLES,
     STAR_TABLES,
     AnalyticsTable,
@@ -31,7 +33,8 @@ from sparkify_assets.model.tables import (
     StagingTable,
     StarTable,
 )
-from sparkify_assets.pipeline.metadata import days_of_run, unmapped_keys_table
+from sparkify_assets.pipeline.metadata import unmapped_keys_table
+from sparkify_assets.pipeline.partitions import days_of_run
 from sparkify_assets.warehouse.resource import WarehouseResource
 from sparkify_assets.warehouse.session import Session
 
@@ -250,9 +253,11 @@ def _new_json_keys_check(table: StagingTable) -> AssetChecksDefinition:
     return check
 
 
-def songplays_one_row_per_play_check(days: DailyPartitionsDefinition) -> AssetChecksDefinition:
+def songplays_one_row_per_play_check(
+    partitions: DailyPartitionsDefinition,
+) -> AssetChecksDefinition:
     @asset_check(
-        asset="songplays",
+        asset=SONGPLAYS.name,
         name="one_row_per_play",
         blocking=True,
         description=(
@@ -264,7 +269,7 @@ def songplays_one_row_per_play_check(days: DailyPartitionsDefinition) -> AssetCh
     def check(
         context: AssetCheckExecutionContext, warehouse: WarehouseResource
     ) -> AssetCheckResult:
-        checked = days_of_run(context, days)
+        checked = days_of_run(context, partitions)
         with warehouse.session() as session:
             counts = session.fetch_one("checks/songplays_vs_events", checked.parameters())
         assert counts is not None
@@ -272,7 +277,7 @@ def songplays_one_row_per_play_check(days: DailyPartitionsDefinition) -> AssetCh
         return AssetCheckResult(
             passed=songplays == plays,
             metadata={
-                "days": str(checked) if not checked.everything else "all",
+                "days": str(checked) if not checked.whole_table else "all",
                 "songplays": songplays,
                 "distinct_plays_in_staging": plays,
                 "nextsong_events_without_session_or_item": unplaceable,
@@ -284,7 +289,7 @@ def songplays_one_row_per_play_check(days: DailyPartitionsDefinition) -> AssetCh
 
 def songplays_match_share_check(min_share: float) -> AssetChecksDefinition:
     @asset_check(
-        asset="songplays",
+        asset=SONGPLAYS.name,
         name="song_match_share",
         description=(
             f"Share of plays matched to a known song; warns below {min_share:.1%} "
@@ -311,17 +316,9 @@ def songplays_match_share_check(min_share: float) -> AssetChecksDefinition:
     return check
 
 
-# The mark double-encoded UTF-8 leaves: a UTF-8 lead byte read as Latin-1 (U+00C2-U+00F4), then
-# a continuation byte read so (U+0080-U+00BF). A POSIX bracket range of non-ASCII characters:
-# PostgreSQL reads them as characters; Redshift's page is silent
-# (https://docs.aws.amazon.com/redshift/latest/dg/pattern-matching-conditions-posix.html), so
-# `sparkify redshift preflight` tries it ("repair function").
-DAMAGE_MARK = "[\u00c2-\u00f4][\u0080-\u00bf]"
-
-
 def songplays_damaged_text_check() -> AssetChecksDefinition:
     @asset_check(
-        asset="songplays",
+        asset=SONGPLAYS.name,
         name="damaged_text",
         description=(
             "Texts of the plays (song, artist, location, user agent) that still show "
@@ -346,7 +343,7 @@ def songplays_damaged_text_check() -> AssetChecksDefinition:
 
 
 def build_checks(
-    min_match_share: float, days: DailyPartitionsDefinition
+    min_match_share: float, partitions: DailyPartitionsDefinition
 ) -> list[AssetChecksDefinition]:
     return [
         *(_load_reconciliation_check(table) for table in STAGING_TABLES),
@@ -358,7 +355,7 @@ def build_checks(
             if table.plays_column is not None
         ),
         *(_reference_check(reference) for reference in REFERENCES),
-        songplays_one_row_per_play_check(days),
+        songplays_one_row_per_play_check(partitions),
         songplays_match_share_check(min_match_share),
         songplays_damaged_text_check(),
     ]

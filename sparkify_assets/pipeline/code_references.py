@@ -36,9 +36,7 @@ _REMOTE = re.compile(
 
 def statements_of(table: Table, target: Target) -> list[str]:
     """The names of the SQL statements that make the table on `target`, in the order they run."""
-    names = [table.create_sql]
-    if target is Target.REDSHIFT:
-        names.append(table.distribution_sql)
+    names = [table.create_sql]  # with Redshift's physical design, its `-- redshift:` line
     if isinstance(table, StagingTable) and target is Target.REDSHIFT:
         names.append("staging/copy_json")  # locally, the COPY is copyjson/ (Python)
     if isinstance(table, BuiltTable):

@@ -14,6 +14,7 @@ from dagster import (
 
 from sparkify_assets.model.tables import ASSET_TABLES
 from sparkify_assets.pipeline.freshness import FRESHNESS_CHECKS
+from sparkify_assets.pipeline.tags import RANGE_END, RANGE_START
 from sparkify_assets.warehouse.resource import WarehouseResource
 
 if TYPE_CHECKING:
@@ -21,8 +22,6 @@ if TYPE_CHECKING:
         UnresolvedAssetJobDefinition,
     )
 
-RANGE_START = "dagster/asset_partition_range_start"
-RANGE_END = "dagster/asset_partition_range_end"
 # Every table: a run of some days rebuilds their rows of the daily tables and the other tables
 # whole (the song catalogue included, so that the days' plays are matched against the
 # catalogue as it is now).
@@ -31,9 +30,9 @@ EVERY_ASSET = AssetSelection.groups(
 ) - AssetSelection.checks(*FRESHNESS_CHECKS)  # checked on their own: freshness.py
 
 
-def etl_job(days: DailyPartitionsDefinition) -> "UnresolvedAssetJobDefinition":
+def etl_job(partitions: DailyPartitionsDefinition) -> "UnresolvedAssetJobDefinition":
     """Every asset over every day: what `dagster job execute -j sparkify_etl` builds."""
-    first, last = days.get_first_partition_key(), days.get_last_partition_key()
+    first, last = partitions.get_first_partition_key(), partitions.get_last_partition_key()
     return define_asset_job(
         "sparkify_etl",
         selection=EVERY_ASSET,
@@ -48,7 +47,7 @@ def etl_job(days: DailyPartitionsDefinition) -> "UnresolvedAssetJobDefinition":
     )
 
 
-def daily_job(days: DailyPartitionsDefinition) -> "UnresolvedAssetJobDefinition":
+def daily_job() -> "UnresolvedAssetJobDefinition":
     """One day or a range of days, in one run: what backfills, the sensor and the schedule run."""
     return define_asset_job(
         "sparkify_daily",

@@ -1,6 +1,5 @@
 """What every table asset shares: what the catalogue says of it, the metadata its
-materializations record (so the UI shows its size, shape and, for small tables, its rows), and
-the days a run covers."""
+materializations record (so the UI shows its size, shape and, for small tables, its rows)."""
 
 from __future__ import annotations
 
@@ -10,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from dagster import (
-    AssetCheckExecutionContext,
     AssetExecutionContext,
     AssetKey,
     BackfillPolicy,
@@ -18,7 +16,6 @@ from dagster import (
     Failure,
     MaterializeResult,
     MetadataValue,
-    PartitionKeyRange,
     TableColumn,
     TableColumnDep,
     TableColumnLineage,
@@ -28,34 +25,20 @@ from dagster import (
 
 from sparkify_assets.copyjson.drift import UnmappedKey
 from sparkify_assets.model.catalogue import columns_of
-from sparkify_assets.model.days import ALL_DAYS, Days
+from sparkify_assets.model.days import Days
 from sparkify_assets.model.tables import BuiltTable, Table, built_after
 from sparkify_assets.model.targets import Target
 from sparkify_assets.pipeline.code_references import sql_references
-from sparkify_assets.pipeline.partitions import days_of_range
-from sparkify_assets.warehouse.figures import DailyFigures
-from sparkify_assets.warehouse.resource import MissingUpstream, TableState, WarehouseResource
-
-
-def days_of_run(
-    context: AssetExecutionContext | AssetCheckExecutionContext, days: DailyPartitionsDefinition
-) -> Days:
-    """The days this run covers: one day, a range of days, or (outside a partitioned run, as
-    when a check is run on its own) every day."""
-    run = context.op_execution_context
-    if run.has_partition_key:
-        return days_of_range(PartitionKeyRange(run.partition_key, run.partition_key), days)
-    if run.has_partition_key_range:
-        return days_of_range(run.partition_key_range, days)
-    return ALL_DAYS
-
+from sparkify_assets.warehouse.building import MissingUpstream
+from sparkify_assets.warehouse.resource import WarehouseResource
+from sparkify_assets.warehouse.table_state import DailyFigures, TableState
 
 # The pool of the steps that write the warehouse: the instance config (dagster.yaml) sets how
 # many may run at once across runs, so runs started together queue instead of piling up locks.
 WAREHOUSE_POOL = "warehouse"
 
 
-def common_arguments(days: DailyPartitionsDefinition) -> dict[str, Any]:
+def common_arguments(partitions: DailyPartitionsDefinition) -> dict[str, Any]:
     """What every asset declares alike: it writes the warehouse (its pool), and it shares the
     daily partitions, each range of days one run (and one COPY).
 
@@ -66,7 +49,7 @@ def common_arguments(days: DailyPartitionsDefinition) -> dict[str, Any]:
     daemon's next tick 30 s later, wherever a dependency crosses from one partitioning to
     another."""
     return {
-        "partitions_def": days,
+        "partitions_def": partitions,
         "backfill_policy": BackfillPolicy.single_run(),
         "pool": WAREHOUSE_POOL,
     }
@@ -87,7 +70,7 @@ def built_asset_arguments(table: BuiltTable, target: Target, schema: str) -> dic
 
 
 def rebuild_or_fail(
-    warehouse: WarehouseResource, table: BuiltTable, days: Days | None = None
+    warehouse: WarehouseResource, table: BuiltTable, days: Days = Days.ALL
 ) -> TableState:
     """Rebuild the table; a missing upstream table fails the step without retries, saying what
     to run first."""

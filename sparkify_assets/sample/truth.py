@@ -7,12 +7,12 @@ pipeline's own SQL?
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from sparkify_assets.sample.generate import GroundTruth
+from sparkify_assets.sample.analytics_oracle import COLUMNS, PlayCounts, analytics_rows
+from sparkify_assets.sample.ground_truth import GroundTruth
 from sparkify_assets.warehouse.session import Session
 
 _COUNTS = (  # the columns of sql/truth/counts.sql, in order
@@ -56,55 +56,32 @@ def _dict_differences(name: str, expected: dict[str, Any], found: dict[str, Any]
 
 
 def analytics_differences(session: Session, truth: GroundTruth) -> list[str]:
-    """Every way the analysts' tables differ from what `truth` says they must hold."""
+    """Every way the analysts' tables differ from what `truth` says they must hold. A share is
+    the same division of the same two integers in SQL and here, so it is compared exactly."""
     lines = []
-    for table, (columns, expected) in _expected_analytics(truth).items():
+    for table, rows in analytics_rows(_play_counts(truth)).items():
+        # What sql/truth/<table>.sql selects after the key: a weekday's name follows from its
+        # number, so it is left out.
+        compared = [i for i, c in enumerate(COLUMNS[table]) if i and c != "day_name"]
+        expected = {str(row[0]): tuple(row[i] for i in compared) for row in rows}
         found = {str(row[0]): tuple(row[1:]) for row in session.fetch_all(f"truth/{table}")}
-        lines += _dict_differences(f"{table} ({', '.join(columns)})", expected, found)
+        columns = ", ".join(COLUMNS[table][i] for i in compared)
+        lines += _dict_differences(f"{table} ({columns})", expected, found)
     return lines
 
 
-def _expected_analytics(
-    truth: GroundTruth,
-) -> dict[str, tuple[tuple[str, ...], dict[str, tuple[Any, ...]]]]:
-    """Per analytics table: the columns compared, and their values by the table's key. A share
-    is the same division of the same two integers in SQL and here, so it is compared exactly."""
-    weekday_plays: dict[int, int] = {}
-    for day, plays in truth.plays_per_day.items():
-        weekday = (date.fromisoformat(day).weekday() + 1) % 7  # 0 = Sunday, as EXTRACT(DOW)
-        weekday_plays[weekday] = weekday_plays.get(weekday, 0) + plays
-    total, matched = truth.nextsong_plays, truth.matched_plays
-    return {
-        "top_songs": (("song_id", "plays"), _top(truth.plays_per_song)),
-        "top_artists": (("artist_id", "plays"), _top(truth.plays_per_artist)),
-        "most_active_users": (("user_id", "plays"), _top(truth.plays_per_user, key=int)),
-        "plays_by_hour": (("plays",), {h: (n,) for h, n in truth.plays_per_hour.items()}),
-        "plays_by_level": (
-            ("plays", "share"),
-            {level: (n, n / total) for level, n in truth.plays_per_level.items() if n},
-        ),
-        "plays_by_weekday": (("plays",), {str(d): (n,) for d, n in weekday_plays.items()}),
-        "daily_active_users": (
-            ("active_users", "plays"),
-            {
-                day: (users, truth.plays_per_day[day])
-                for day, users in truth.active_users_per_day.items()
-            },
-        ),
-        "song_match_share": (
-            ("plays", "share"),
-            {
-                str(is_matched): (n, n / total)
-                for is_matched, n in ((True, matched), (False, total - matched))
-                if n
-            },
-        ),
-    }
-
-
-def _top(
-    plays: dict[str, int], key: Callable[[str], Any] = str, count: int = 10
-) -> dict[str, tuple[Any, ...]]:
-    """Rank -> (id, plays) of the `count` ids with the most plays; ties: the smaller id."""
-    ranked = sorted(plays.items(), key=lambda item: (-item[1], key(item[0])))[:count]
-    return {str(rank): (key(id_), n) for rank, (id_, n) in enumerate(ranked, start=1)}
+def _play_counts(truth: GroundTruth) -> PlayCounts:
+    """The ground truth's counts of plays, keyed as the analysts' tables key them."""
+    return PlayCounts(
+        per_song=truth.plays_per_song,
+        per_artist=truth.plays_per_artist,
+        per_user={int(user): n for user, n in truth.plays_per_user.items()},
+        per_hour={int(hour): n for hour, n in truth.plays_per_hour.items()},
+        per_level=truth.plays_per_level,
+        per_day={date.fromisoformat(day): n for day, n in truth.plays_per_day.items()},
+        active_users_per_day={
+            date.fromisoformat(day): n for day, n in truth.active_users_per_day.items()
+        },
+        total=truth.nextsong_plays,
+        matched=truth.matched_plays,
+    )

@@ -6,40 +6,36 @@ point per day."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sparkify_assets.model.days import Days, day_of_log_file
 from sparkify_assets.model.tables import Table
+from sparkify_assets.warehouse.session import Session
+from sparkify_assets.warehouse.table_state import (
+    PARTITION_ROW_COUNT,
+    DailyFigures,
+    Figures,
+    TableState,
+)
 
-if TYPE_CHECKING:
-    from sparkify_assets.warehouse.session import Session
-
-PARTITION_ROW_COUNT = "dagster/partition_row_count"  # TableMetadataSet.partition_row_count
 REJECTED = "rejected_records"
 
-Figures = dict[str, int | float]
 
-
-@dataclass(frozen=True)
-class DailyFigures:
-    """Figures by partition key; a day without any is all zeros (a day without plays is a
-    point at 0 in the Plots, not a gap)."""
-
-    by_day: Mapping[str, Figures] = field(default_factory=dict)
-    zero: Figures = field(default_factory=dict)
-
-    def of(self, day: str) -> Figures:
-        return {**self.zero, **self.by_day.get(day, {})}
-
-    def __or__(self, other: DailyFigures) -> DailyFigures:
-        days = {day: self.of(day) | other.of(day) for day in {*self.by_day, *other.by_day}}
-        return DailyFigures(days, self.zero | other.zero)
-
-    def total(self, name: str) -> int | float:
-        return sum(figures.get(name, 0) for figures in self.by_day.values())
+def state_of(session: Session, table: Table, days: Days, load_id: str | None = None) -> TableState:
+    """The table as just written, in the transaction that wrote it: its whole row count,
+    its columns and the figures of each day written (with the records the load `load_id`
+    rejected, by day). A daily table's days are counted again and its whole count summed from
+    every day's: the cost of a day's run does not grow with the days loaded before it."""
+    if table.day_column is None:
+        row = session.fetch_one("common/count_rows", table=table.name)
+        row_count, daily = (row[0] if row else 0), DailyFigures()
+    else:
+        row_count, daily = count_days(session, table, days)
+    daily |= figures_by_day(session, table, days)
+    if load_id is not None and table.day_column is not None:
+        daily |= rejected_by_day(session, load_id)
+    return TableState(table.name, row_count, session.columns(table.name), daily)
 
 
 def count_days(session: Session, table: Table, days: Days) -> tuple[int, DailyFigures]:

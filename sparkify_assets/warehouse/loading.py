@@ -1,338 +1,163 @@
-"""How a staging table gets its rows, per target: Redshift's own COPY from S3, or the local
-emulation of it. Both run inside the load's transaction and say what they read and rejected,
-and which JSON keys filled no column, in the same terms, so recording the load and failing it
-are done once, in the warehouse."""
+"""A staging load, step by step, in one transaction: make room for the rows, COPY them in (on
+either target: emulated_copy.py, redshift_copy.py), keep those of the days loaded, record the
+load, and either report the table as written or fail the load, its record committed all the
+same."""
 
 from __future__ import annotations
 
-import json
-import posixpath
-import time
-import warnings
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
-from typing import Protocol
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
-import psycopg2
-
-from sparkify_assets.copyjson import (
-    JsonFormat,
-    LoadError,
-    LocalFiles,
-    RemoteFiles,
-    UnreadableFile,
-    load_json_files,
-)
-from sparkify_assets.copyjson.drift import UnmappedKey, count_files
-from sparkify_assets.copyjson.mapping import JsonPathsIgnored, parse_jsonpaths
-from sparkify_assets.copyjson.parallel import S3_READERS
-from sparkify_assets.model.days import Days, day_file, day_of_log_file, log_files_of
+from sparkify_assets.copyjson import LoadError
+from sparkify_assets.model.days import Days
 from sparkify_assets.model.tables import StagingTable
-from sparkify_assets.model.targets import Target
-from sparkify_assets.warehouse.conflicts import is_conflict
-from sparkify_assets.warehouse.connect import first_line
+from sparkify_assets.warehouse.bookkeeping import create_bookkeeping
+from sparkify_assets.warehouse.copying import (
+    CopyFailed,
+    CopyOutcome,
+    CopyRequest,
+    CopyStatus,
+    StagingCopy,
+)
+from sparkify_assets.warehouse.figures import state_of
 from sparkify_assets.warehouse.session import Session, fit_text
-from sparkify_assets.warehouse.source import RawSourceResource, SourceError, is_utf8
+from sparkify_assets.warehouse.table_state import TableState
 
-Report = Callable[[str], None]
-# SYS_LOAD_HISTORY lists a COPY while it runs ("running") and once it ends; the wait for the end
-# is bounded, so a view that lags can't hang a load (then the counts read are the last seen).
-LOAD_RECORD_WAIT_SECONDS = 60.0
-FAILED_LOAD_RECORD_WAIT_SECONDS = 5.0
-LOAD_RECORD_POLL_SECONDS = 0.5
-# The schema-drift sample after a Redshift COPY (RedshiftCopy._unmapped_keys_of_a_sample): at
-# most this many of the files it read, by name; of a daily table, the first of each day.
-SAMPLE_FILES = 100
-DAILY_SAMPLE_FILES = 10_000  # more than the 3,660 days partitions may span
+FIRST_ERRORS_SHOWN = 5
+FIRST_ERRORS_KEPT = 20
 
 
-class CopyFailed(RuntimeError):
-    """Redshift's COPY failed for a reason other than rejected records (access, format, …)."""
+class LoadFailed(RuntimeError):
+    """A staging load rejected as many records as MAXERROR fails a load at; nothing changed."""
+
+    def __init__(self, message: str, outcome: CopyOutcome, first_errors: list[LoadError]) -> None:
+        super().__init__(message)
+        self.outcome = outcome
+        self.first_errors = first_errors
 
 
 @dataclass(frozen=True)
-class CopyRequest:
-    table: StagingTable
-    into: str  # the table the COPY fills: the staging table, or its incoming table
-    source: RawSourceResource
-    files: Sequence[str] | None  # keys under the source; None means every file under the prefix
-    days: Days | None  # only the files of these days (by their names)
-    maxerror: int
-    truncate_columns: bool  # Redshift's TRUNCATECOLUMNS: cut text to fit its column
+class StagingLoad:
     load_id: str
-    report: Report
+    source: str
+    result: CopyOutcome
+    table: TableState
 
 
-@dataclass(frozen=True)
-class CopyOutcome:
-    """What one COPY read and did. When it failed, its transaction has been rolled back and a
-    fresh one begun, in which the failed load is recorded."""
-
-    source: str  # the prefix or manifest the COPY read
-    files: int
-    records_read: int
-    rows_loaded: int  # after a failure: rows read and rolled back (Redshift doesn't say: 0)
-    rejected: int  # records the COPY rejected
-    failure: str | None  # why the COPY failed; None when it loaded
-    seconds: float
-    set_aside: int = 0  # loaded rows of days other than those loaded (rejected, not kept)
-    rejected_records: list[LoadError] = field(default_factory=list)  # local: held in memory
-    copy_query_id: int | None = None  # Redshift: the COPY's query_id in the SYS_LOAD_* views
-    # JSON keys that filled no column: of every loaded record locally, of a sample on Redshift
-    unmapped_keys: tuple[UnmappedKey, ...] = ()
-
-
-class StagingCopy(Protocol):
-    def copy(self, session: Session, request: CopyRequest) -> CopyOutcome: ...
-
-    def record_rejections(
-        self, session: Session, outcome: CopyOutcome, load_id: str, started: datetime, table: str
-    ) -> None: ...
-
-
-class EmulatedCopy:
-    """The local target: read the files here, as Redshift would, and stream the rows in."""
-
-    def __init__(self, workers: int | None) -> None:
-        self.workers = workers
-
-    def copy(self, session: Session, request: CopyRequest) -> CopyOutcome:
-        table, source = request.table, request.source
-        began_ns = time.time_ns()  # a local file written after this changed during the load
-        keys = _files_under_prefix(table, request.files)
-        if keys and not source.is_s3:
-            source.check_local_keys(keys, table.prefix)
-        keys = keys or source.list_keys(table.prefix)
-        if request.days is not None and not request.days.everything:
-            keys = _files_of_days(table, source, keys, request.days)
-        json_format = _json_format(table, source, request)
-        try:
-            result = load_json_files(
-                session.cursor,
-                session.sql("common/copy_from_stdin", table=request.into),
-                session.columns(table.name),
-                keys,
-                self._reader(source, began_ns),
-                json_format,
-                request.maxerror,
-                request.report,
-            )
-        except UnreadableFile as error:
-            raise SourceError(str(error)) from None
-        if result.exceeded_maxerror:
-            session.begin_again()
-        return CopyOutcome(
-            source=source.uri(table.prefix),
-            files=result.files,
-            records_read=result.records_read,
-            rows_loaded=result.rows_loaded,
-            rejected=len(result.errors),
-            failure="rejected records exceed MAXERROR" if result.exceeded_maxerror else None,
-            seconds=result.seconds,
-            rejected_records=result.errors,
-            unmapped_keys=tuple(result.unmapped_keys),
+def load_once(
+    open_session: Callable[[], AbstractContextManager[Session]],
+    staging_copy: StagingCopy,
+    request: CopyRequest,
+) -> StagingLoad:
+    """One attempt at the load `request` asks for; LoadFailed over MAXERROR, CopyFailed when
+    the COPY failed otherwise, either after the failed load's record is committed."""
+    started = _now()
+    with open_session() as session:
+        _make_room(session, request)
+        outcome = staging_copy.copy(session, request)
+        outcome = _keep_what_belongs(session, request, outcome, started)
+        staging_copy.record_rejections(
+            session, outcome, request.load_id, started, request.table.name
         )
+        _record_load(session, request, outcome, started)
+        if outcome.committed:
+            return _as_written(session, request, outcome)
+        first_errors = _first_errors(session, request.load_id)
+    # Raised after the block, so that the record of the failed load is committed.
+    raise _failure(request, outcome, first_errors)
 
-    def _reader(self, source: RawSourceResource, began_ns: int) -> LocalFiles | RemoteFiles:
-        workers = {} if self.workers is None else {"workers": self.workers}
-        if source.is_s3:  # an S3 object is read in the version first read (source._S3Object)
-            return RemoteFiles(source.open, **workers)
-        return LocalFiles(source.local_root(), load_began_ns=began_ns, **workers)
 
-    def record_rejections(
-        self, session: Session, outcome: CopyOutcome, load_id: str, started: datetime, table: str
-    ) -> None:
-        if not outcome.rejected_records:
-            return
-        widths = session.text_widths("load_errors")
-        session.copy_rows(
-            "load_errors",
-            [
-                [
-                    fit_text(value, width, Target.LOCAL)
-                    for value, width in zip(
-                        (
-                            load_id,
-                            started,
-                            table,
-                            error.filename,
-                            error.line_number,
-                            error.colname,
-                            error.type,
-                            error.raw_line,
-                            error.raw_field_value,
-                            error.err_code,
-                            error.err_reason,
-                        ),
-                        widths.values(),
-                        strict=True,
-                    )
-                ]
-                for error in outcome.rejected_records
-            ],
+def _make_room(session: Session, request: CopyRequest) -> None:
+    """The bookkeeping and the table made sure of, the table locked, the rows about to be
+    loaded again deleted, and, for some days, the incoming table the COPY fills."""
+    table = request.table
+    create_bookkeeping(session)
+    session.create(table)
+    session.lock_for_rewrite(table)
+    session.clear_for_rewrite(table, request.days)
+    if request.into != table.name:
+        session.execute("staging/incoming.create", incoming=request.into, table=table.name)
+
+
+def _keep_what_belongs(
+    session: Session, request: CopyRequest, outcome: CopyOutcome, started: datetime
+) -> CopyOutcome:
+    """After the COPY: the table's indexes built again, and the rows of the days loaded kept
+    (those of other days set aside); after a failure, the bookkeeping made again, as the
+    rollback took it with the load if the load made it."""
+    session.restore_indexes(request.table)
+    if not outcome.committed:
+        create_bookkeeping(session)
+    elif request.days.bounded:
+        return keep_days(
+            session, request.table, request.into, request.days, outcome, request.load_id, started
         )
+    return outcome
 
 
-class RedshiftCopy:
-    """The Redshift target: one server-side COPY from S3 through the cluster's IAM role."""
+def _record_load(
+    session: Session, request: CopyRequest, outcome: CopyOutcome, started: datetime
+) -> None:
+    """The load's row of load_history and, when it committed, its JSON keys that filled no
+    column (its rejected records are the COPY's own to record)."""
+    if outcome.committed:
+        record_unmapped_keys(session, outcome, request.load_id, request.table.name)
+    days = request.days
+    session.execute(
+        "meta/load_history.insert",
+        {
+            "load_id": request.load_id,
+            "tbl_name": request.table.name,
+            "source": outcome.source,
+            "status": "committed" if outcome.committed else "failed",
+            "started_at": started,
+            "finished_at": _now(),
+            "files": outcome.files,
+            "records_read": outcome.records_read,
+            "rows_loaded": outcome.rows_loaded,
+            "rejected": outcome.rejected + outcome.set_aside,
+            "maxerror": request.maxerror,
+            "first_day": days.first if days.bounded else None,
+            "last_day": days.last if days.bounded else None,
+        },
+    )
 
-    def __init__(self, iam_role_arn: str, region: str, manifest_location: str | None) -> None:
-        self.iam_role_arn = iam_role_arn
-        self.region = region
-        self.manifest_location = manifest_location
 
-    def copy(self, session: Session, request: CopyRequest) -> CopyOutcome:
-        table, source, days = request.table, request.source, request.days
-        copy_sql = session.sql("staging/copy_json", table=request.into)
-        origin = source.uri(table.prefix)
-        files = _files_under_prefix(table, request.files)
-        if not files and days is not None and not days.everything:
-            if days.single_day:  # the day's file named as log_files_of names it
-                origin = source.uri(day_file(table.prefix, days.first))
-            else:  # a range of days is a list of files: Redshift reads a list from a manifest
-                files = _files_of_days(table, source, source.list_keys(table.prefix), days)
-        if files:
-            origin = self._write_manifest(source, table, files, request.load_id)
-            copy_sql = f"{copy_sql.rstrip()}\n{session.sql('staging/copy_json.manifest')}"
-        if request.truncate_columns:
-            copy_sql = f"{copy_sql.rstrip()}\n{session.sql('staging/copy_json.truncatecolumns')}"
-        request.report(f"Redshift COPY into {table.name} from {origin} started")
-        pid_row = session.fetch_one("meta/backend_pid")
-        session_id = pid_row[0] if pid_row else -1
-        started = time.monotonic()
-        try:
-            session.cursor.execute(
-                copy_sql,
-                {
-                    "source": origin,
-                    "iam_role": self.iam_role_arn,
-                    "json_format": source.uri(table.jsonpaths) if table.jsonpaths else "auto",
-                    "region": self.region,
-                    "maxerror": request.maxerror,
-                },
-            )
-        except psycopg2.Error as error:
-            if is_conflict(error):
-                raise  # another transaction's doing, not the data's: the load is tried again
-            session.begin_again()
-            return self._copy_outcome(
-                session, session_id, origin, started, failure=first_line(error)
-            )
-        outcome = self._copy_outcome(session, session_id, origin, started, failure=None)
-        request.report(
-            f"Redshift COPY into {table.name}: {outcome.rows_loaded:,} rows from "
-            f"{outcome.files:,} files, {outcome.rejected:,} rejected, in {outcome.seconds:.1f} s"
+def _as_written(session: Session, request: CopyRequest, outcome: CopyOutcome) -> StagingLoad:
+    """The committed load, with fresh statistics and the table's figures of the days loaded."""
+    session.analyze(request.table, request.days, outcome.rows_loaded)
+    state = state_of(session, request.table, request.days, request.load_id)
+    return StagingLoad(request.load_id, outcome.source, outcome, state)
+
+
+def _first_errors(session: Session, load_id: str) -> list[LoadError]:
+    rows = session.fetch_all(
+        "meta/first_load_errors", {"load_id": load_id, "limit": FIRST_ERRORS_KEPT}
+    )
+    return [LoadError(*row) for row in rows]
+
+
+def _failure(
+    request: CopyRequest, outcome: CopyOutcome, first_errors: list[LoadError]
+) -> LoadFailed | CopyFailed:
+    table, maxerror = request.table, request.maxerror
+    shown = [f"  - {error.describe()}" for error in first_errors[:FIRST_ERRORS_SHOWN]]
+    if outcome.status is CopyStatus.OVER_MAXERROR:
+        return LoadFailed(
+            f"Load into {table.name} stopped: {outcome.rejected:,} rejected records, and "
+            f"MAXERROR {maxerror} fails a load at {max(maxerror, 1):,} (set SPARKIFY_MAXERROR "
+            "above the number of bad records to load the good rows anyway). "
+            f"The table is unchanged; every rejected record is in load_errors.\n"
+            "First rejected records:\n" + "\n".join(shown),
+            outcome,
+            first_errors,
         )
-        unmapped = self._unmapped_keys_of_a_sample(session, request, outcome.copy_query_id)
-        return replace(outcome, unmapped_keys=unmapped)
-
-    @staticmethod
-    def _unmapped_keys_of_a_sample(
-        session: Session, request: CopyRequest, copy_query_id: int | None
-    ) -> tuple[UnmappedKey, ...]:
-        """The JSON keys that filled no column, counted in a sample of the files the COPY read.
-
-        Redshift drops such a key without a word and records nothing of it, so the files are
-        read again here, through the source, and counted by the local COPY's own counter
-        (`copyjson.drift`). Which files: those SYS_LOAD_DETAIL says this COPY read (no listing
-        of the bucket), by name; of a daily table the first of each day (a field that appears
-        on some day shows that day), of another the first SAMPLE_FILES (a manifest's files
-        when chosen files were loaded). It is a sample: a key only in files outside it is not
-        seen, and the counts are of the sample's records (every JSON object in them: at the
-        default MAXERROR 0 a committed COPY rejected none).
-        """
-        if copy_query_id is None:
-            return ()
-        table, source = request.table, request.source
-        daily = table.day_column is not None
-        read = session.fetch_all(
-            "meta/copy_files",
-            {"query_id": copy_query_id, "limit": DAILY_SAMPLE_FILES if daily else SAMPLE_FILES},
-        )
-        root = source.uri().rstrip("/") + "/"
-        files = [uri.removeprefix(root) for (uri,) in read if uri.startswith(root)]
-        if daily:
-            files = _first_of_each_day(files)
-        if not files:
-            return ()
-        names = [column.name for column in session.columns(table.name)]
-        mapped = _json_format(table, source, request).mapped_keys(names)
-        request.report(
-            f"Counting the JSON keys that fill no column of {table.name} in a sample of "
-            f"{len(files):,} of the files the COPY read"
-        )
-        return tuple(count_files(files, source.open, mapped, S3_READERS).found())
-
-    def record_rejections(
-        self, session: Session, outcome: CopyOutcome, load_id: str, started: datetime, table: str
-    ) -> None:
-        if outcome.copy_query_id is None:
-            return  # refused before it ran: SYS_LOAD_HISTORY never listed it, nothing rejected
-        session.execute(
-            "meta/load_errors_from_sys",
-            {
-                "load_id": load_id,
-                "tbl_name": table,
-                "starttime": started,
-                "query_id": outcome.copy_query_id,
-            },
-        )
-
-    @staticmethod
-    def _copy_outcome(
-        session: Session, session_id: int, origin: str, started: float, *, failure: str | None
-    ) -> CopyOutcome:
-        """The COPY's own account of itself in SYS_LOAD_HISTORY, once it says the COPY has
-        finished."""
-        # A COPY refused before it ran (no such bucket, no access) never gets a row: after a
-        # failure, the wait is short.
-        wait = LOAD_RECORD_WAIT_SECONDS if failure is None else FAILED_LOAD_RECORD_WAIT_SECONDS
-        deadline = time.monotonic() + wait
-        while True:
-            row = session.fetch_one("meta/copy_outcome", {"session_id": session_id})
-            if (row is not None and row[1] != "running") or time.monotonic() >= deadline:
-                break
-            time.sleep(LOAD_RECORD_POLL_SECONDS)
-        query_id, _, rows_loaded, files, rejected = row if row else (None, None, 0, 0, 0)
-        if failure is not None:
-            rows_loaded = 0  # rolled back: nothing it read was kept
-        return CopyOutcome(
-            source=origin,
-            files=files,
-            records_read=rows_loaded + rejected,
-            rows_loaded=rows_loaded,
-            rejected=rejected,
-            failure=failure,
-            seconds=time.monotonic() - started,
-            copy_query_id=query_id,
-        )
-
-    def _write_manifest(
-        self, source: RawSourceResource, table: StagingTable, files: Sequence[str], load_id: str
-    ) -> str:
-        """COPY reads an explicit file list from a manifest in S3; it is kept there afterwards as
-        the record of what the load read."""
-        if not self.manifest_location:
-            raise SourceError(
-                f"loading chosen files into {table.name} on Redshift needs a manifest in S3: "
-                "set SPARKIFY_MANIFEST_LOCATION=s3://bucket/prefix (writable with your credentials)"
-            )
-        # "If the REGION parameter is specified, all resources, including a manifest file or
-        # multiple Amazon S3 buckets, must be located in the specified Region."
-        # (https://docs.aws.amazon.com/redshift/latest/dg/copy-parameters-data-source-s3.html)
-        manifest_region = source.bucket_region(self.manifest_location)
-        if manifest_region is not None and manifest_region != self.region:
-            raise SourceError(
-                f"SPARKIFY_MANIFEST_LOCATION={self.manifest_location} is a bucket in "
-                f"{manifest_region}, but the COPY reads with REGION '{self.region}' (the "
-                "source's, SPARKIFY_SOURCE_REGION), and Redshift requires a manifest in that "
-                f"region: choose a bucket in {self.region} (nothing was loaded)"
-            )
-        uri = f"{self.manifest_location.rstrip('/')}/{table.name}/{load_id}.manifest"
-        entries = [{"url": source.uri(key), "mandatory": True} for key in files]
-        source.write_object(uri, json.dumps({"entries": entries}, indent=1).encode("utf-8"))
-        return uri
+    return CopyFailed(
+        f"COPY into {table.name} from {outcome.source} failed: {outcome.failure}"
+        + "".join(f"\n{line}" for line in shown)
+    )
 
 
 def keep_days(
@@ -349,8 +174,8 @@ def keep_days(
 
     A load of some days went into its own `loaded_into` table, whose rows of those days are
     added to the table (their old rows were deleted when the load began). A load of every day
-    went straight into the emptied table, so only the few rows of no day leave it: that saves
-    copying every row a second time.
+    of the partitions went straight into the emptied table, so only the few rows of no such day
+    leave it: that saves copying every row a second time.
     """
     assert table.day_column is not None
     column = table.day_column.name
@@ -410,66 +235,5 @@ def record_unmapped_keys(session: Session, outcome: CopyOutcome, load_id: str, t
         )
 
 
-def _json_format(
-    table: StagingTable, source: RawSourceResource, request: CopyRequest
-) -> JsonFormat:
-    """The table's JSONPaths file, or 'auto' when it has none, or when its object is not named
-    "jsonpaths": then Redshift's COPY ignores it, and the load says so (mapping.JsonPathsIgnored)
-    and hands the workers 'auto' itself."""
-    if table.jsonpaths is None:
-        return JsonFormat(truncate_columns=request.truncate_columns)
-    document = source.read(table.jsonpaths)
-    with warnings.catch_warnings(record=True) as ignored:
-        warnings.simplefilter("always", JsonPathsIgnored)
-        paths = parse_jsonpaths(document, table.jsonpaths)
-    if paths is None:
-        for warning in ignored:
-            request.report(str(warning.message))
-        return JsonFormat(truncate_columns=request.truncate_columns)
-    return JsonFormat(table.jsonpaths, document, request.truncate_columns)
-
-
-def _first_of_each_day(keys: Sequence[str]) -> list[str]:
-    """The first key of each day (by the day in its name; the keys without one count as one
-    more day), in the keys' order."""
-    first: dict[date | None, str] = {}
-    for key in keys:
-        first.setdefault(day_of_log_file(key), key)
-    return list(first.values())
-
-
-def _files_of_days(
-    table: StagingTable, source: RawSourceResource, keys: Sequence[str], days: Days
-) -> list[str]:
-    chosen, undated = log_files_of(keys, days)
-    if undated:
-        raise SourceError(
-            f"{', '.join(source.uri(key) for key in undated[:3])}: a daily load of {table.name} "
-            "needs each file's day in its name (…/YYYY-MM-DD-events.json)"
-        )
-    if not chosen:
-        raise SourceError(f"no files of {days} under {source.uri(table.prefix)}: nothing to load")
-    return chosen
-
-
-def _files_under_prefix(table: StagingTable, files: Sequence[str] | None) -> list[str]:
-    """The explicit file list, each key normalised (`log_data/./2018/…` is `log_data/2018/…`,
-    so a file named twice loads once) and refused, before anything is read, when it does not
-    name a file of the table's prefix: `..` climbing out of it, an absolute path, a control
-    character. Keys are read as written under the source, on disk as in S3."""
-    keys = {}
-    for key in files or ():
-        normalised = posixpath.normpath(key) if key else ""
-        if (
-            not normalised.startswith(table.prefix)
-            or not is_utf8(key)
-            or key.startswith("/")
-            or any(part == ".." for part in normalised.split("/"))
-            or any(ord(character) < 32 or ord(character) == 127 for character in key)
-        ):
-            raise SourceError(
-                f"{key!r}: not a file under {table.prefix} of the source, so not one of "
-                f"{table.name}'s files (nothing was read)"
-            )
-        keys[normalised] = key
-    return sorted(keys)
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)

@@ -16,8 +16,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +23,12 @@ import psycopg2
 from dagster_aws.redshift import RedshiftClientResource
 from pydantic import Field
 
-from sparkify_assets.copyjson import LoadError, load_fails
-from sparkify_assets.model.days import ALL_DAYS, Days
+from sparkify_assets.model.days import Days
 from sparkify_assets.model.sql import quote_identifier, statement
 from sparkify_assets.model.tables import ALL_TABLES, ASSET_TABLES, BuiltTable, StagingTable, Table
 from sparkify_assets.model.targets import RedshiftKind, Target
+from sparkify_assets.warehouse.bookkeeping import create_bookkeeping
+from sparkify_assets.warehouse.building import build_once
 from sparkify_assets.warehouse.conflicts import retry_conflicts
 from sparkify_assets.warehouse.connect import (
     IamSignIn,
@@ -39,44 +38,14 @@ from sparkify_assets.warehouse.connect import (
     connect_url,
     server_told,
 )
+from sparkify_assets.warehouse.copying import CopyRequest, Report, StagingCopy
 from sparkify_assets.warehouse.embedded import embedded_server_log
-from sparkify_assets.warehouse.loading import (
-    CopyFailed,
-    CopyOutcome,
-    CopyRequest,
-    EmulatedCopy,
-    RedshiftCopy,
-    Report,
-    StagingCopy,
-    keep_days,
-    record_unmapped_keys,
-)
-from sparkify_assets.warehouse.session import Session, TableState
+from sparkify_assets.warehouse.emulated_copy import EmulatedCopy
+from sparkify_assets.warehouse.loading import StagingLoad, load_once
+from sparkify_assets.warehouse.redshift_copy import RedshiftCopy
+from sparkify_assets.warehouse.session import Session
 from sparkify_assets.warehouse.source import RawSourceResource
-
-FIRST_ERRORS_SHOWN = 5
-FIRST_ERRORS_KEPT = 20
-
-
-class MissingUpstream(RuntimeError):
-    """A table's INSERT … SELECT reads a table that has never been built."""
-
-
-class LoadFailed(RuntimeError):
-    """A staging load rejected as many records as MAXERROR fails a load at; nothing changed."""
-
-    def __init__(self, message: str, outcome: CopyOutcome, first_errors: list[LoadError]) -> None:
-        super().__init__(message)
-        self.outcome = outcome
-        self.first_errors = first_errors
-
-
-@dataclass(frozen=True)
-class StagingLoad:
-    load_id: str
-    source: str
-    result: CopyOutcome
-    table: TableState
+from sparkify_assets.warehouse.table_state import TableState
 
 
 class WarehouseResource(RedshiftClientResource):
@@ -190,112 +159,46 @@ class WarehouseResource(RedshiftClientResource):
         source: RawSourceResource,
         report: Report | None = None,
         files: Sequence[str] | None = None,
-        days: Days | None = None,
+        days: Days = Days.ALL,
     ) -> StagingLoad:
         """Replace the table's rows with the files under its prefix (or `files`), in one
-        transaction; with `days`, replace only those days' rows, from those days' files.
+        transaction; for some days, replace only those days' rows, from those days' files
+        (loading.py).
 
         The load's outcome and every rejected record are written to load_history and
         load_errors: with the data when the load commits, on their own when the COPY fails, so
         that a failed load leaves the table as it was and still explains itself. A committed
         load's JSON keys that filled no column go to load_unmapped_keys, and to the result. A
         load the warehouse aborts for a concurrent transaction is tried again
-        (resources/conflicts.py).
+        (warehouse/conflicts.py).
         """
-        with self._server_told(f"the load of {table.name} was rolled back"):
-            loaded = retry_conflicts(
-                lambda: self._load_staging_once(table, source, report or _quiet, files, days),
-                report or _quiet,
+        report = report or _quiet
+
+        def attempt() -> StagingLoad:
+            staging_copy = self._staging_copy()
+            request = CopyRequest(
+                table,
+                source,
+                files,
+                days,
+                self.maxerror,
+                self.truncate_columns,
+                load_id=_new_load_id(),
+                report=report,
             )
+            return load_once(self.session, staging_copy, request)
+
+        with self._server_told(f"the load of {table.name} was rolled back"):
+            loaded = retry_conflicts(attempt, report)
         self._reclaim_deleted_rows(table, days)
         return loaded
 
-    def _load_staging_once(
-        self,
-        table: StagingTable,
-        source: RawSourceResource,
-        report: Report,
-        files: Sequence[str] | None,
-        days: Days | None,
-    ) -> StagingLoad:
-        staging_copy = self._staging_copy()
-        load_id = _new_load_id()
-        started = _now()
-        with self.session() as session:
-            session.create_meta()
-            session.create(table)
-            session.lock_for_rewrite(table)
-            session.clear_for_rewrite(table, days)
-            into = table.name
-            if days is not None and not days.everything:
-                into = f"{table.name}_incoming"
-                session.execute("staging/incoming.create", incoming=into, table=table.name)
-            outcome = staging_copy.copy(
-                session,
-                CopyRequest(
-                    table,
-                    into,
-                    source,
-                    files,
-                    days,
-                    self.maxerror,
-                    self.truncate_columns,
-                    load_id,
-                    report,
-                ),
-            )
-            session.restore_indexes(table)
-            if outcome.failure is not None:
-                session.create_meta()  # rolled back with the load if it made them
-            elif days is not None:
-                outcome = keep_days(session, table, into, days, outcome, load_id, started)
-            staging_copy.record_rejections(session, outcome, load_id, started, table.name)
-            if outcome.failure is None:
-                record_unmapped_keys(session, outcome, load_id, table.name)
-            session.execute(
-                "meta/load_history.insert",
-                {
-                    "load_id": load_id,
-                    "tbl_name": table.name,
-                    "source": outcome.source,
-                    "status": "committed" if outcome.failure is None else "failed",
-                    "started_at": started,
-                    "finished_at": _now(),
-                    "files": outcome.files,
-                    "records_read": outcome.records_read,
-                    "rows_loaded": outcome.rows_loaded,
-                    "rejected": outcome.rejected + outcome.set_aside,
-                    "maxerror": self.maxerror,
-                    "first_day": days.first if days else None,
-                    "last_day": days.last if days else None,
-                },
-            )
-            if outcome.failure is None:
-                session.analyze(table, days, outcome.rows_loaded)
-                state = session.state_of(table, days, load_id)
-                return StagingLoad(load_id, outcome.source, outcome, state)
-            first_errors = [
-                LoadError(*row)
-                for row in session.fetch_all(
-                    "meta/first_load_errors", {"load_id": load_id, "limit": FIRST_ERRORS_KEPT}
-                )
-            ]
-        # Raised after the block, so that the record of the failed load is committed.
-        if load_fails(outcome.rejected, self.maxerror):
-            raise LoadFailed(
-                _failure_message(table, outcome, first_errors, self.maxerror), outcome, first_errors
-            )
-        raise CopyFailed(
-            f"COPY into {table.name} from {outcome.source} failed: {outcome.failure}"
-            + "".join(f"\n  - {error.describe()}" for error in first_errors[:FIRST_ERRORS_SHOWN])
-        )
-
-    def rebuild(self, table: BuiltTable, days: Days | None = None) -> TableState:
+    def rebuild(self, table: BuiltTable, days: Days = Days.ALL) -> TableState:
         """Replace the table's rows (of `days`, for a daily table) by its INSERT … SELECT;
-        readers see old or new, never half. A rebuild the warehouse aborts for a concurrent
-        transaction is tried again (resources/conflicts.py)."""
+        readers see old or new, never half (building.py). A rebuild the warehouse aborts for a
+        concurrent transaction is tried again (warehouse/conflicts.py)."""
         with self._server_told(f"the build of {table.name} was rolled back"):
-            state = retry_conflicts(lambda: self._rebuild_once(table, days))
+            state = retry_conflicts(lambda: build_once(self.session, table, days))
         self._reclaim_deleted_rows(table, days)
         return state
 
@@ -304,7 +207,7 @@ class WarehouseResource(RedshiftClientResource):
         log = embedded_server_log(Path(self.home)) if embedded else None
         return server_told(consequence, log, self.connection)
 
-    def _reclaim_deleted_rows(self, table: Table, days: Days | None) -> None:
+    def _reclaim_deleted_rows(self, table: Table, days: Days) -> None:
         """Vacuum a daily table whose rows of some days were just replaced, on PostgreSQL.
 
         A whole table is rewritten after a TRUNCATE (common/delete_all.sql), which leaves no
@@ -312,7 +215,7 @@ class WarehouseResource(RedshiftClientResource):
         VACUUM DELETE operation on tables in the background"
         (https://docs.aws.amazon.com/redshift/latest/dg/t_Reclaiming_storage_space202.html).
         """
-        if self.warehouse_target is not Target.LOCAL or days is None or days.everything:
+        if self.warehouse_target is not Target.LOCAL or days.whole_table:
             return
         if table.day_column is None:
             return
@@ -322,42 +225,13 @@ class WarehouseResource(RedshiftClientResource):
                 statement("common/vacuum", Target.LOCAL, schema=self.schema_name, table=table.name)
             )
 
-    def _rebuild_once(self, table: BuiltTable, days: Days | None) -> TableState:
-        with self.session() as session:
-            missing = [name for name in table.upstream if not session.exists(name)]
-            if missing:
-                raise MissingUpstream(
-                    f"{table.name} is built from {', '.join(missing)}, which does not exist yet: "
-                    "build it first (it is in every job; `sparkify run` builds everything)"
-                )
-            session.create(table)
-            if session.calls(table.statements, "f_repair_text"):
-                session.ensure_function("f_repair_text", "functions/repair_text")
-            if session.recreate_if_changed(table):
-                days = None  # a table made anew is built for every day
-            parameters = (days or ALL_DAYS).parameters(table.day_column)
-            session.lock_for_rewrite(table)
-            for temporary, name in table.temporary_tables:
-                session.execute(name, parameters)
-                session.execute("common/analyze", table=temporary)
-            if table.refreshed_by:
-                for name in table.refreshed_by:
-                    session.execute(name, parameters)
-            else:
-                session.clear_for_rewrite(table, days)
-            session.execute(table.insert_sql, parameters)
-            session.restore_indexes(table)
-            state = session.state_of(table, days)
-            session.analyze(table, days, state.rows_written)
-            return state
-
     def reset(self) -> list[str]:
         """Drop and recreate every table, as the seed's create_tables.py does."""
         with self.session() as session:
             session.lock_creation(changing=True)  # before the tables' locks, as everywhere
             for table in reversed(ALL_TABLES):
                 session.execute("common/drop_table", table=table.name)
-            session.create_meta()
+            create_bookkeeping(session)
             session.create(*ASSET_TABLES)
         return [table.name for table in ALL_TABLES]
 
@@ -377,20 +251,3 @@ def _quiet(message: str) -> None:
 
 def _new_load_id() -> str:
     return uuid.uuid4().hex
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _failure_message(
-    table: StagingTable, outcome: CopyOutcome, first_errors: list[LoadError], maxerror: int
-) -> str:
-    shown = "\n".join(f"  - {error.describe()}" for error in first_errors[:FIRST_ERRORS_SHOWN])
-    return (
-        f"Load into {table.name} stopped: {outcome.rejected:,} rejected records, and MAXERROR "
-        f"{maxerror} fails a load at {max(maxerror, 1):,} (set SPARKIFY_MAXERROR above the "
-        "number of bad records to load the good rows anyway). "
-        f"The table is unchanged; every rejected record is in load_errors.\n"
-        f"First rejected records:\n{shown}"
-    )

@@ -3,39 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
 from sparkify_assets.copyjson import Column
 from sparkify_assets.copyjson.convert import copy_text_row
 from sparkify_assets.model.catalogue import columns_of
-from sparkify_assets.model.days import ALL_DAYS, Days
+from sparkify_assets.model.days import Days
 from sparkify_assets.model.sql import statement
-from sparkify_assets.model.tables import ALL_TABLES, META_TABLES, Table
+from sparkify_assets.model.tables import Table
 from sparkify_assets.model.targets import Target
-from sparkify_assets.warehouse.figures import (
-    PARTITION_ROW_COUNT,
-    DailyFigures,
-    count_days,
-    figures_by_day,
-    rejected_by_day,
-)
-
-
-@dataclass(frozen=True)
-class TableState:
-    name: str
-    row_count: int  # the whole table's
-    columns: list[Column]
-    daily: DailyFigures = field(default_factory=DailyFigures)  # of the days just written
-
-    @property
-    def rows_written(self) -> int:
-        """The rows of the days just written: a daily table's, else the whole table's."""
-        if PARTITION_ROW_COUNT in self.daily.zero:
-            return int(self.daily.total(PARTITION_ROW_COUNT))
-        return self.row_count
+from sparkify_assets.warehouse.table_state import TableState
 
 
 class Session:
@@ -89,46 +67,22 @@ class Session:
     def lock_creation(self, table: str | None = None, changing: bool = False) -> None:
         """Wait for any other run creating objects in this schema, and make the next one wait
         until this transaction ends, while the schema or `table` is missing or when `changing`
-        an object: two runs creating one object at once would fail one of them."""
+        an object: two runs creating one object at once would fail one of them. Nothing on a
+        target without advisory locks (`Target.has_advisory_locks`)."""
+        if not self.target.has_advisory_locks:
+            return
         self.execute(
             "common/lock_creation", {"schema": self.schema, "table": table, "changing": changing}
         )
-
-    def create_meta(self) -> None:
-        """The bookkeeping tables, created or brought up to date."""
-        counted = self.exists("day_rows")
-        self.create(*META_TABLES)
-        if not counted:  # a warehouse from before day_rows: count the days it holds
-            for table in ALL_TABLES:
-                if table.day_column is not None and self.exists(table.name):
-                    count_days(self, table, ALL_DAYS)
-
-        def missing() -> list[str]:
-            present = {column.name for column in self.columns("load_history")}
-            return [column for column in ("first_day", "last_day") if column not in present]
-
-        if missing():
-            self.lock_creation(changing=True)
-            for column in missing():  # again: another run may have added them meanwhile
-                self.execute("meta/load_history.add_column", column=column)
-
-        def narrow_filename() -> bool:  # PostgreSQL only: see the statement
-            widths = {column.name: column.max_length for column in self.columns("load_errors")}
-            return widths["filename"] == 1024
-
-        if self.target is Target.LOCAL and narrow_filename():
-            self.lock_creation(changing=True)
-            if narrow_filename():  # again: another run may have widened it meanwhile
-                self.execute("meta/load_errors.widen_filename")
 
     def create(self, *tables: Table) -> None:
         for table in tables:
             self.lock_creation(table.name)
             self.cursor.execute(table.create_statement(self.target))
 
-    def clear_for_rewrite(self, table: Table, days: Days | None = None) -> None:
+    def clear_for_rewrite(self, table: Table, days: Days) -> None:
         """Delete the rows about to be written again: a daily table's rows of `days`, else (or
-        for every day) every row. Call `lock_for_rewrite` first.
+        for the whole table) every row. Call `lock_for_rewrite` first.
 
         On PostgreSQL, a table rewritten whole is emptied with its indexes dropped, and
         `restore_indexes` builds each again in one sort once the rows are in: maintaining them
@@ -139,12 +93,12 @@ class Session:
         built the index first (a share lock) would then wait for each other's lock forever.
         """
         column = table.day_column
-        if column is None or days is None or days.everything:
+        if column is None or days.whole_table:
             self.execute("common/delete_all", table=table.name)
-            if self.target is Target.LOCAL:
+            if self.target.has_indexes:
                 self._drop_indexes(table)
             return
-        if table.day_index is not None:
+        if table.day_index is not None and self.target.has_indexes:
             self.execute(
                 "common/day_index", index=table.day_index, table=table.name, column=column.name
             )
@@ -181,7 +135,7 @@ class Session:
             )
         self._without_indexes.discard(table.name)
 
-    def analyze(self, table: Table, days: Days | None, rows_written: int) -> None:
+    def analyze(self, table: Table, days: Days, rows_written: int) -> None:
         """Fresh planner statistics once a table's rows are replaced, so that the statements and
         checks that read it next choose their joins from its real size.
 
@@ -191,7 +145,7 @@ class Session:
         once small changes add up to a tenth; Redshift applies its own such rule to the ANALYZE
         it is sent.
         """
-        partial = days is not None and not days.everything and table.day_column is not None
+        partial = not days.whole_table and table.day_column is not None
         if partial and self.target is Target.LOCAL:
             row = self.fetch_one(
                 "common/changed_enough",
@@ -216,10 +170,6 @@ class Session:
         self.execute("common/drop_table", table=table.name)
         self.create(table)
         return True
-
-    def calls(self, statements: Sequence[str], function: str) -> bool:
-        """Whether any of the statements calls the function (SQL names ignore case)."""
-        return any(function in self.sql(name).lower() for name in statements)
 
     def ensure_function(self, name: str, statement_name: str) -> None:
         """Create or replace the function only when the server's differs from ours."""
@@ -261,23 +211,6 @@ class Session:
         row = self.fetch_one("common/count_rows", table=table)
         assert row is not None
         return TableState(table, row[0], self.columns(table))
-
-    def state_of(self, table: Table, days: Days | None, load_id: str | None = None) -> TableState:
-        """The table as just written, in the transaction that wrote it: its whole row count,
-        its columns and the figures of each day written (`resources/figures.py`; with the
-        records the load `load_id` rejected, by day). A daily table's days are counted
-        again and its whole count summed from every day's: the cost of a day's run does not
-        grow with the days loaded before it."""
-        run_days = days or ALL_DAYS
-        if table.day_column is None:
-            row = self.fetch_one("common/count_rows", table=table.name)
-            row_count, daily = (row[0] if row else 0), DailyFigures()
-        else:
-            row_count, daily = count_days(self, table, run_days)
-        daily |= figures_by_day(self, table, run_days)
-        if load_id is not None and table.day_column is not None:
-            daily |= rejected_by_day(self, load_id)
-        return TableState(table.name, row_count, self.columns(table.name), daily)
 
 
 CUT = "…"  # ends a text cut to fit its column

@@ -1,21 +1,17 @@
 """`sparkify cluster up|status|down --serverless`: IAM and EC2 from moto, as in test_cluster.py,
-and Redshift Serverless from botocore's Stubber, as moto has no backend for it.
-
-The Stubber answers a real `redshift-serverless` client with the shapes of the API reference
-(https://docs.aws.amazon.com/redshift-serverless/latest/APIReference/) and checks each request
-against the service model, so every call `up`, `status` and `down` make is scripted below, in
-order and with its parameters; a call not scripted, or one left over, fails the test.
+and Redshift Serverless from botocore's Stubber, as moto has no backend for it (the `serverless`
+fixture of aws/conftest.py; support/serverless_stub.py scripts it). Every call `up`, `status`
+and `down` make is scripted in each test, in order and with its parameters; a call not scripted,
+or one left over, fails the test. (The command line: test_cluster_serverless_cli.py.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
-from botocore.stub import ANY, Stubber
 
 from sparkify_assets.aws import (
     READ_POLICY_NAME,
@@ -25,166 +21,29 @@ from sparkify_assets.aws import (
     cluster_status,
     hourly_cost,
 )
-from sparkify_assets.cli import main
 from sparkify_assets.config.dwh_cfg import read_dwh_cfg
-from sparkify_assets_tests.aws.test_cluster import (  # noqa: F401 (aws: the moto fixture this module builds on)
+from sparkify_assets_tests.support.cluster_aws import (
     CIDR,
     PASSWORD,
     UDACITY_DEND_ONLY,
     allowed,
-    aws,
     clusters,
     groups,
     ingress,
     role_policies,
     roles,
 )
-from sparkify_assets_tests.aws.test_cluster import down as down_as_tested
-from sparkify_assets_tests.aws.test_cluster import up as up_as_tested
-
-SPEC = ServerlessSpec()
-ROLE_ARN = "arn:aws:iam::123456789012:role/sparkify-redshift-s3-read"  # in moto's account
-HOST = "sparkify.123456789012.us-west-2.redshift-serverless.amazonaws.com"
-NAMESPACE = {"namespaceName": "sparkify"}
-WORKGROUP = {"workgroupName": "sparkify"}
-CREATE_WORKGROUP = {
-    **WORKGROUP,
-    "namespaceName": "sparkify",
-    "baseCapacity": 8,
-    "port": 5439,
-    "publiclyAccessible": True,
-    "securityGroupIds": ANY,  # checked against moto's group after the call
-    "subnetIds": ANY,  # and against moto's default subnets
-}
-
-
-class Serverless:
-    """Scripts the stubbed client with answers shaped as the API reference's, and keeps what
-    the code sent, each operation's last request."""
-
-    def __init__(self, stubber: Stubber) -> None:
-        self.stubber = stubber
-        self.requests: dict[str, dict[str, Any]] = {}
-        self.group_ids: list[str] = []  # the security group workgroup answers name
-
-    def namespace(self, method: str, status: str | None, **expected: Any) -> None:
-        """`method` answers with the namespace in `status`; None: it does not exist."""
-        found = {
-            "namespaceName": "sparkify",
-            "namespaceArn": "arn:aws:redshift-serverless:us-west-2:123456789012:namespace/5b6d",
-            "status": status,
-            "dbName": "sparkify",
-            "adminUsername": "sparkify",
-            "iamRoles": [f"IamRole(applyStatus=in-sync, iamRoleArn={ROLE_ARN})"],
-            "defaultIamRoleArn": ROLE_ARN,
-        }
-        self._answer(method, "namespace", found if status else None, expected)
-
-    def workgroup(self, method: str, status: str | None, **expected: Any) -> None:
-        found = {
-            "workgroupName": "sparkify",
-            "workgroupArn": "arn:aws:redshift-serverless:us-west-2:123456789012:workgroup/9c0e",
-            "namespaceName": "sparkify",
-            "status": status,
-            "baseCapacity": 8,
-            "port": 5439,
-            "publiclyAccessible": True,
-            "securityGroupIds": list(self.group_ids),
-            "endpoint": {"address": HOST, "port": 5439},
-        }
-        self._answer(method, "workgroup", found if status else None, expected)
-
-    def fresh_namespace(self, password: str | None = PASSWORD) -> None:
-        admin = {"adminUserPassword": password} if password else {"manageAdminPassword": True}
-        self.namespace(
-            "create_namespace",
-            "AVAILABLE",
-            **NAMESPACE,
-            dbName="sparkify",
-            adminUsername="sparkify",
-            **admin,
-            iamRoles=[ROLE_ARN],
-            defaultIamRoleArn=ROLE_ARN,
-        )
-        self.namespace("get_namespace", "AVAILABLE", **NAMESPACE)
-
-    def fresh_workgroup(self) -> None:
-        self.workgroup("create_workgroup", "CREATING", **CREATE_WORKGROUP)
-        self.workgroup("get_workgroup", "CREATING", **WORKGROUP)
-        self.workgroup("get_workgroup", "AVAILABLE", **WORKGROUP)
-
-    def fresh_up(self, password: str | None = PASSWORD) -> None:
-        """Nothing exists: look at both, create the namespace, wait, create the workgroup, wait."""
-        self.workgroup("get_workgroup", None, **WORKGROUP)
-        self.namespace("get_namespace", None, **NAMESPACE)
-        self.fresh_namespace(password)
-        self.fresh_workgroup()
-
-    def both_deleted(self) -> None:
-        """`down` of an available workgroup and namespace: the workgroup first."""
-        self.workgroup("get_workgroup", "AVAILABLE", **WORKGROUP)
-        self.workgroup("delete_workgroup", "DELETING", **WORKGROUP)
-        self.workgroup("get_workgroup", "DELETING", **WORKGROUP)
-        self.workgroup("get_workgroup", None, **WORKGROUP)
-        self.namespace("get_namespace", "AVAILABLE", **NAMESPACE)
-        self.namespace("delete_namespace", "DELETING", **NAMESPACE)
-        self.namespace("get_namespace", None, **NAMESPACE)
-
-    def _answer(
-        self, method: str, key: str, found: dict[str, Any] | None, expected: dict[str, Any]
-    ) -> None:
-        if found is None:
-            self.stubber.add_client_error(
-                method,
-                service_error_code="ResourceNotFoundException",
-                service_message=f"{key} sparkify not found",
-                http_status_code=404,
-                expected_params=expected,
-            )
-        else:
-            self.stubber.add_response(method, {key: found}, expected)
-
-
-@pytest.fixture
-def serverless(
-    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Serverless]:
-    """test_cluster's moto session with its redshift-serverless client stubbed (also for the
-    command line, which makes its own session); every scripted call must have happened by the
-    end."""
-    moto_session: boto3.Session = request.getfixturevalue("aws")
-    client = moto_session.client("redshift-serverless")
-    real_client = moto_session.client
-    monkeypatch.setattr(
-        moto_session,
-        "client",
-        lambda name, *args, **kwargs: (
-            client if name == "redshift-serverless" else real_client(name, *args, **kwargs)
-        ),
-    )
-    monkeypatch.setattr(boto3, "Session", lambda **_: moto_session)
-    with Stubber(client) as stubber:
-        stub = Serverless(stubber)
-        client.meta.events.register(
-            "provide-client-params.redshift-serverless.*",
-            lambda params, model, **_: stub.requests.__setitem__(model.name, dict(params)),
-        )
-        yield stub
-        stubber.assert_no_pending_responses()
-
-
-@pytest.fixture
-def session(serverless: Serverless, request: pytest.FixtureRequest) -> boto3.Session:
-    """The moto session the code under test is given, its Serverless client the stub."""
-    return request.getfixturevalue("aws")
-
-
-def up(session: boto3.Session, config: Path, **overrides: Any) -> list[str]:
-    return up_as_tested(session, config, spec=SPEC, **overrides)
-
-
-def down(session: boto3.Session, **overrides: Any) -> list[str]:
-    return down_as_tested(session, spec=SPEC, **overrides)
+from sparkify_assets_tests.support.serverless_stub import (
+    CREATE_WORKGROUP,
+    HOST,
+    NAMESPACE,
+    ROLE_ARN,
+    SPEC,
+    WORKGROUP,
+    Serverless,
+    down,
+    up,
+)
 
 
 def default_subnets(session: boto3.Session) -> list[dict[str, Any]]:
@@ -413,78 +272,3 @@ def test_status_shows_the_workgroup_its_namespace_and_endpoint(
         f"  endpoint:       {HOST}:5439",
     ]
     assert f"open to {CIDR}" in described
-
-
-# --- the command line -------------------------------------------------------------------------
-
-
-def test_the_cli_brings_serverless_up_shows_it_and_takes_it_down_without_the_password(
-    session: boto3.Session,
-    serverless: Serverless,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-):
-    monkeypatch.setenv("REDSHIFT_PASSWORD", PASSWORD)
-    monkeypatch.setenv("SPARKIFY_CLUSTER_POLL_SECONDS", "0")
-    config = tmp_path / "dwh.cfg"
-    serverless.fresh_up()
-    arguments = ["--allow-from", "203.0.113.7", "--base-capacity", "8", "--config", str(config)]
-    assert main(["cluster", "up", "--serverless", *arguments]) == 0
-    serverless.workgroup("get_workgroup", "AVAILABLE", **WORKGROUP)
-    serverless.namespace("get_namespace", "AVAILABLE", **NAMESPACE)
-    assert main(["cluster", "status", "--serverless"]) == 0
-    serverless.both_deleted()
-    assert main(["cluster", "down", "--serverless"]) == 0
-
-    captured = capsys.readouterr()
-    assert "Workgroup sparkify: available, base capacity 8 RPUs" in captured.out
-    assert PASSWORD not in captured.out + captured.err
-    assert read_dwh_cfg(config)["SPARKIFY_REDSHIFT_KIND"] == "serverless"
-    assert (groups(session), roles(session)) == ([], [])
-
-
-def test_an_aws_error_quoting_the_password_is_masked(
-    session: boto3.Session,
-    serverless: Serverless,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-):
-    monkeypatch.setenv("REDSHIFT_PASSWORD", PASSWORD)
-    serverless.workgroup("get_workgroup", None, **WORKGROUP)
-    serverless.namespace("get_namespace", None, **NAMESPACE)
-    serverless.stubber.add_client_error(
-        "create_namespace",
-        service_error_code="ValidationException",
-        service_message=f"adminUserPassword {PASSWORD} is not valid",
-        http_status_code=400,
-    )
-    config = ["--config", str(tmp_path / "dwh.cfg")]
-    assert main(["cluster", "up", "--serverless", "--allow-from", CIDR, *config]) == 1
-    err = capsys.readouterr().err
-    assert "ValidationException" in err and "********" in err
-    assert PASSWORD not in err
-
-
-@pytest.mark.parametrize(
-    ("arguments", "message"),
-    [
-        (["--nodes", "2"], "--node-type and --nodes are for a provisioned cluster"),
-        (["--node-type", "ra3.large"], "--node-type and --nodes are for a provisioned cluster"),
-        (["--base-capacity", "6"], "a base capacity of 6 RPUs is not offered"),
-        (["--identifier", "ab"], "3 to 64 lowercase letters"),
-    ],
-)
-def test_the_cli_refuses_what_serverless_would_before_anything_is_created(
-    session: boto3.Session,
-    serverless: Serverless,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    arguments: list[str],
-    message: str,
-):
-    config = ["--config", str(tmp_path / "dwh.cfg")]
-    assert main(["cluster", "up", "--serverless", "--allow-from", CIDR, *arguments, *config]) == 2
-    assert message in capsys.readouterr().err
-    assert (roles(session), groups(session)) == ([], [])

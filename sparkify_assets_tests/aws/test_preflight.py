@@ -330,6 +330,7 @@ def test_without_a_manifest_location_the_copy_probes_are_not_run_and_name_the_va
     assert not [text for text in recorder.statements() if "IAM_ROLE" in text]
 
 
+@pytest.mark.aws  # moto's S3 in the test itself
 def test_a_manifest_location_that_cant_be_written_fails_the_copy_probes(recorder, capsys):
     with mock_aws():  # no such bucket
         code, lines, _ = run_preflight(capsys)
@@ -340,6 +341,7 @@ def test_a_manifest_location_that_cant_be_written_fails_the_copy_probes(recorder
         assert lines[name].endswith("the pipeline can't write manifests")
 
 
+@pytest.mark.aws  # moto's S3 in the test itself
 def test_an_unreachable_cluster_is_one_line_without_the_password(redshift_env, monkeypatch, capsys):
     def refuse(*args, **kwargs):
         raise psycopg2.OperationalError(f'FATAL: password authentication failed ("{PASSWORD}")')

@@ -12,6 +12,8 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from sparkify_assets.model.paths import PROJECT_ROOT
 from sparkify_assets.warehouse.embedded import embedded_postgres_dsn
 
@@ -28,6 +30,7 @@ def sparkify(*args: str, **variables: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # `sparkify run` of the sample
 def test_run_makes_sample_data_when_there_is_none_and_prints_a_summary(
     tmp_path: Path, postgres_home: Path, schema: str, warehouse
 ):
@@ -92,6 +95,7 @@ def test_a_source_that_does_not_exist_is_refused_in_one_line_before_any_step(
     ]
 
 
+@pytest.mark.slow  # `sparkify run` started twice
 def test_run_refuses_days_that_are_not_a_range_of_the_partitions(sample, tmp_path: Path):
     location, _ = sample
     for days in (["--day", "2018-11-05", "--last-day", "2018-11-04"], ["--day", "2018-10-31"]):
@@ -104,6 +108,7 @@ def test_run_refuses_days_that_are_not_a_range_of_the_partitions(sample, tmp_pat
         )
 
 
+@pytest.mark.slow  # `sparkify run`, then `verify` twice
 def test_verify_says_whether_the_warehouse_matches_the_ground_truth(
     sample, postgres_home: Path, schema: str, warehouse
 ):
@@ -143,6 +148,7 @@ def one_line_error(completed: subprocess.CompletedProcess[str]) -> str:
     return line
 
 
+@pytest.mark.slow  # two `sparkify` commands
 def test_an_unreachable_warehouse_is_one_line_naming_where_and_why_never_the_password(
     sample, tmp_path: Path
 ):
@@ -165,6 +171,7 @@ def test_an_unreachable_warehouse_is_one_line_naming_where_and_why_never_the_pas
         assert "Tops3cr" not in line
 
 
+@pytest.mark.slow  # `sparkify` waiting for its connect timeout
 def test_a_warehouse_that_never_answers_is_a_timeout_in_one_line(tmp_path: Path):
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
@@ -215,6 +222,7 @@ def test_a_missing_database_is_named_as_such_in_one_line(postgres_home: Path, tm
     )
 
 
+@pytest.mark.slow  # `sparkify run`
 def test_a_failed_run_ends_its_summary_with_the_first_cause(
     postgres_home: Path, schema: str, warehouse, tmp_path: Path
 ):
@@ -240,6 +248,7 @@ def test_a_failed_run_ends_its_summary_with_the_first_cause(
     assert any("2018-11-01-events.json line 2: invalid JSON" in line for line in cause), cause
 
 
+@pytest.mark.slow  # `sparkify run`, interrupted
 def test_ctrl_c_says_the_run_was_interrupted_by_the_user(
     sample, postgres_home: Path, schema: str, warehouse
 ):
@@ -287,6 +296,7 @@ def test_the_projects_home_is_the_same_from_a_sub_folder():
     assert printed == [str(PROJECT_ROOT / ".sparkify"), str(PROJECT_ROOT / ".sparkify/sample")]
 
 
+@pytest.mark.slow  # `dagster job execute` and `sparkify run`
 def test_sparkify_run_and_dagster_job_execute_share_the_projects_run_history(
     postgres_home: Path, schema: str, warehouse, sample, tmp_path: Path, monkeypatch
 ):

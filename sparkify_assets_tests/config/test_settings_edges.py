@@ -21,8 +21,8 @@ from sparkify_assets.config.settings import (
     SettingsError,
 )
 from sparkify_assets.definitions import build_definitions
-from sparkify_assets.pipeline.jobs import RANGE_END, RANGE_START
 from sparkify_assets.pipeline.partitions import partition_days
+from sparkify_assets.pipeline.tags import RANGE_END, RANGE_START
 from sparkify_assets.warehouse.embedded import embedded_postgres_dsn, stop_embedded_postgres
 from sparkify_assets.warehouse.resource import WarehouseResource
 from sparkify_assets_tests.conftest import run_etl
@@ -43,6 +43,7 @@ def refused(variables: dict[str, str]) -> str:
 # --- SPARKIFY_HOME: the embedded server starts in any folder a file name can spell ---------
 
 
+@pytest.mark.warehouse  # starts an embedded PostgreSQL in each home
 @pytest.mark.parametrize(
     "name", [ODD_NAME, "with space", "it's", "a;touch x", "$HOME", "a,b", "日本 語"]
 )
@@ -59,6 +60,7 @@ def test_the_embedded_server_starts_and_takes_connections_in_a_home_of_any_print
         assert stop_embedded_postgres(home)
 
 
+@pytest.mark.warehouse  # starts an embedded PostgreSQL in that home
 def test_a_home_at_the_length_limit_starts_the_embedded_server_and_one_byte_more_is_refused(
     tmp_path: Path,
 ):

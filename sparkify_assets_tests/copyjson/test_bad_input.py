@@ -25,7 +25,7 @@ from sparkify_assets_tests.conftest import RawFiles
 from sparkify_assets_tests.support.rawdata import JSONPATHS, event, song
 
 EVENTS, SONGS = STAGING_TABLES
-EVERY_DAY = Days(date(2018, 11, 1), date(2018, 12, 31), everything=True)
+EVERY_DAY = Days(date(2018, 11, 1), date(2018, 12, 31), whole_table=True)
 DAY = "log_data/2018/11/2018-11-01-events.json"
 SONG = "song_data/A/A/A/TRAAAAAAAAAAAAAAAA.json"
 TS = 1541105830796  # 2018-11-01T20:57:10.796Z
@@ -228,7 +228,7 @@ def test_bad_input_loads_every_good_record_and_records_every_bad_one(
     assert reconciled == []
 
     for table in STAR_TABLES:
-        warehouse.rebuild(table, EVERY_DAY if table.day_column else None)
+        warehouse.rebuild(table, EVERY_DAY if table.day_column else Days.ALL)
         duplicates = _fetch(
             warehouse,
             f"SELECT {table.key} FROM {table.name} GROUP BY {table.key} HAVING COUNT(*) > 1",
@@ -249,7 +249,7 @@ def test_the_same_event_twice_is_one_play(warehouse: WarehouseResource, raw_file
     warehouse.load_staging(EVENTS, source, days=EVERY_DAY)
     warehouse.load_staging(SONGS, source)
     for table in STAR_TABLES:
-        warehouse.rebuild(table, EVERY_DAY if table.day_column else None)
+        warehouse.rebuild(table, EVERY_DAY if table.day_column else Days.ALL)
     assert _fetch(warehouse, "SELECT COUNT(*) FROM songplays") == [(2,)]
 
 

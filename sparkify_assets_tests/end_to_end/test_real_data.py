@@ -47,6 +47,7 @@ def test_the_real_sample_gives_the_expected_figures(real_data: Path, settings, w
         assert figures(session.cursor) == (REAL_FIGURES, REAL_MATCHED_PLAYS)
 
 
+@pytest.mark.slow  # `dagster job execute` of the real data
 def test_dagster_job_execute_builds_the_real_sample_on_a_separate_postgresql(
     real_data: Path, external_postgres_url: str, tmp_path: Path
 ):
@@ -117,6 +118,7 @@ def as_typed(real_data: Path, postgres_home: Path, schema: str, warehouse) -> di
     }
 
 
+@pytest.mark.slow  # `dagster job execute` of the real data, twice
 def test_the_job_as_typed_records_a_day_per_file_whatever_today_is_then_reloads_a_day(
     as_typed: dict[str, str], warehouse
 ):
@@ -141,6 +143,7 @@ def test_the_job_as_typed_records_a_day_per_file_whatever_today_is_then_reloads_
         assert figures(session.cursor) == (REAL_FIGURES, REAL_MATCHED_PLAYS)
 
 
+@pytest.mark.slow  # `dagster job execute` of the real data
 def test_a_failed_load_of_the_real_sample_as_typed_fails_the_job_and_changes_nothing(
     as_typed: dict[str, str], real_data: Path, tmp_path: Path, warehouse
 ):

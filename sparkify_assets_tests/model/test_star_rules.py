@@ -6,8 +6,9 @@ import os
 from datetime import datetime
 
 import psycopg2
+import pytest
 
-from sparkify_assets.model.days import ALL_DAYS
+from sparkify_assets.model.days import Days
 from sparkify_assets.model.tables import STAGING_TABLES, STAR_TABLES
 from sparkify_assets.warehouse.embedded import embedded_postgres_dsn, stop_embedded_postgres
 from sparkify_assets.warehouse.resource import WarehouseResource
@@ -240,6 +241,7 @@ def test_name_ties_go_to_the_shortest_then_alphabetically_first(warehouse, raw_f
     ]
 
 
+@pytest.mark.warehouse  # starts an embedded PostgreSQL of its own
 def test_alphabetical_ties_follow_byte_order_as_on_redshift_whatever_the_callers_locale(
     tmp_path, monkeypatch
 ):
@@ -294,5 +296,5 @@ def test_a_play_without_session_item_or_time_is_left_out_instead_of_failing_the_
     assert rows(warehouse, "SELECT COUNT(*) FROM songplays") == [(1,)]
     with warehouse.session() as session:
         # counted: the play without a session; the one without a time belongs to no day
-        counts = session.fetch_one("checks/songplays_vs_events", ALL_DAYS.parameters())
+        counts = session.fetch_one("checks/songplays_vs_events", Days.ALL.parameters())
         assert counts == (1, 1, 1)

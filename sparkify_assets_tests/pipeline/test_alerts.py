@@ -1,19 +1,14 @@
 """Failure alerts: one line per failed run and per failed blocking check, to a file and to a
 webhook (a real HTTP server on 127.0.0.1), reported once, off unless a destination is set, and
 never showing the webhook's URL. Runs fail for real in a real Dagster instance (SQLite, run
-sharded, as the project's own); the sensors are evaluated as the daemon does, tick by tick."""
+sharded, as the project's own); the sensors are evaluated as the daemon does, tick by tick.
+(The alert file and the settings' refusals: test_alert_destinations.py.)"""
 
 from __future__ import annotations
 
-import json
 import logging
 import socket
-import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from dagster import (
@@ -33,12 +28,12 @@ from dagster._core.remote_representation.external_data import RepositorySnap
 from dagster._core.test_utils import instance_for_test
 from dagster_shared.serdes import serialize_value
 
-from sparkify_assets.config.settings import AlertSettings, Settings, SettingsError
+from sparkify_assets.config.settings import AlertSettings, Settings
 from sparkify_assets.definitions import build_definitions
-from sparkify_assets.pipeline.alerts import Alert, build_alert_sensors, deliver
+from sparkify_assets.pipeline.alerts import build_alert_sensors
 from sparkify_assets_tests.conftest import DECLARED
+from sparkify_assets_tests.support.alerting import TOKEN, Webhook, lines, serving_webhook
 
-TOKEN = "T0SECRET/B0SECRET/xoxb-do-not-show"
 DAYS = DailyPartitionsDefinition(start_date="2018-11-01", end_date="2018-11-08")
 ALERT_VARIABLES = (
     "SPARKIFY_ALERT_FILE",
@@ -82,42 +77,10 @@ def blocking_but_warns() -> AssetCheckResult:
     return AssetCheckResult(passed=False, severity=AssetCheckSeverity.WARN)
 
 
-@dataclass
-class Webhook:
-    """A Slack-like incoming webhook on 127.0.0.1: records each POST, answers `status`."""
-
-    url: str
-    status: int = 200
-    posts: list[dict] = field(default_factory=list)
-
-
 @pytest.fixture
 def webhook() -> Iterator[Webhook]:
-    hook = Webhook(url="")
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            hook.posts.append(
-                {
-                    "path": self.path,
-                    "content_type": self.headers["Content-Type"],
-                    "body": json.loads(body),
-                }
-            )
-            self.send_response(hook.status)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:  # not on the test's stderr
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    hook.url = f"http://127.0.0.1:{server.server_port}/services/{TOKEN}?token={TOKEN}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield hook
-    server.shutdown()
-    server.server_close()
+    with serving_webhook() as hook:
+        yield hook
 
 
 @pytest.fixture
@@ -157,10 +120,6 @@ def tick(
     """One evaluation, as the daemon's: the sensor of these definitions, the stored cursor."""
     with build_sensor_context(instance=instance, cursor=cursor, definitions=defs) as context:
         return defs.resolve_sensor_def(name).evaluate_tick(context)
-
-
-def lines(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
 def fail_a_day(defs: Definitions, instance: DagsterInstance, job_name: str, day: str) -> str:
@@ -391,49 +350,3 @@ def test_with_no_destination_a_started_sensor_writes_nothing_and_keeps_no_cursor
     result = tick(defs, "blocking_check_alerts", instance, None)
     assert result.cursor is None
     assert "SPARKIFY_ALERT_FILE" in (result.skip_message or "")
-
-
-# --- the file and the settings ----------------------------------------------------------------
-
-
-def _append_many(path: str, writer: int) -> None:
-    settings = AlertSettings(file=Path(path), webhook_url=None, ui_url=None)
-    for n in range(300):
-        alert = Alert("2018-11-05T00:00:00Z", "run_failure", f"{writer}-{n}", "job", "x" * 2000)
-        deliver(alert, settings, logging.getLogger("test"))
-
-
-def test_two_processes_appending_at_once_never_interleave_a_line(tmp_path):
-    file = tmp_path / "alerts.jsonl"
-    with ProcessPoolExecutor(2) as pool:
-        list(pool.map(_append_many, [str(file)] * 2, [1, 2]))
-    written = lines(file)  # every line parses as one whole object
-    assert sorted(line["run_id"] for line in written) == sorted(
-        f"{w}-{n}" for w in (1, 2) for n in range(300)
-    )
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        f"ftp://hooks.example.com/{TOKEN}",
-        f"https:///{TOKEN}",
-        f"https://hooks.example.com/{TOKEN} more",
-        f"https://hooks.example.com:99999/{TOKEN}",
-        f"hooks.example.com/{TOKEN}",
-    ],
-)
-def test_a_webhook_url_that_is_not_http_with_a_host_is_refused_without_showing_it(url):
-    with pytest.raises(SettingsError) as raised:
-        AlertSettings.from_env({"SPARKIFY_ALERT_WEBHOOK_URL": url})
-    message = str(raised.value)
-    assert message.startswith("SPARKIFY_ALERT_WEBHOOK_URL")
-    assert TOKEN not in message and "hooks.example.com" not in message
-
-
-def test_an_alert_file_must_be_a_file_in_a_folder_that_exists(tmp_path):
-    with pytest.raises(SettingsError, match=r"SPARKIFY_ALERT_FILE=.*does not exist"):
-        AlertSettings.from_env({"SPARKIFY_ALERT_FILE": str(tmp_path / "missing" / "alerts")})
-    with pytest.raises(SettingsError, match=r"SPARKIFY_ALERT_FILE=.*is a folder"):
-        AlertSettings.from_env({"SPARKIFY_ALERT_FILE": str(tmp_path)})
-    assert AlertSettings.from_env({"SPARKIFY_ALERT_FILE": str(tmp_path / "a.jsonl")}).destinations

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 from dagster import ExecuteInProcessResult
-from sparkify_assets.defs import charts
 
 from sparkify_assets.model.catalogue import columns_of
 from sparkify_assets.model.tables import ANALYTICS_TABLES, AnalyticsTable
+from sparkify_assets.pipeline import charts
 from sparkify_assets.pipeline.charts import AXES
 from sparkify_assets.sample.truth import analytics_differences
 from sparkify_assets.warehouse.resource import WarehouseResource

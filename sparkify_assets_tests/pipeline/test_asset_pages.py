@@ -14,7 +14,7 @@ from dagster._serdes import serialize_value
 
 from sparkify_assets.definitions import build_definitions
 from sparkify_assets.model.paths import PROJECT_ROOT
-from sparkify_assets.model.sql import sql_path
+from sparkify_assets.model.sql import read_sql, sql_path
 from sparkify_assets.model.tables import ASSET_TABLES
 from sparkify_assets.model.targets import Target
 from sparkify_assets.pipeline.code_references import git_remote, statements_of
@@ -138,9 +138,9 @@ def test_every_asset_links_to_each_sql_file_it_runs_and_to_its_python():
 def test_redshift_assets_link_to_the_statements_redshift_runs():
     statements = statements_of(ASSET_TABLES[0], Target.REDSHIFT)
     assert [sql_path(name, "redshift").name for name in statements] == [
-        "staging_events.create.sql", "staging_events.distribution.redshift.sql",
-        "copy_json.redshift.sql",
+        "staging_events.create.sql", "copy_json.redshift.sql",
     ]  # fmt: skip
+    assert "\n-- redshift: DISTSTYLE EVEN SORTKEY (ts)\n" in read_sql(statements[0])
 
 
 def _repository(folder: Path, remote: str | None) -> Path:

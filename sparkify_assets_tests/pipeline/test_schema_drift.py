@@ -24,7 +24,7 @@ from sparkify_assets.copyjson.convert import Column
 from sparkify_assets.copyjson.drift import UnmappedKey, UnmappedKeys
 from sparkify_assets.definitions import build_definitions
 from sparkify_assets.model.tables import STAGING_TABLES
-from sparkify_assets.warehouse import loading as staging_copy
+from sparkify_assets.warehouse import redshift_copy
 from sparkify_assets.warehouse.source import RawSourceResource
 from sparkify_assets_tests.conftest import RawFiles, check_results, run_etl
 from sparkify_assets_tests.support.rawdata import event, log_files, ndjson, song, song_files
@@ -268,7 +268,7 @@ def test_the_redshift_path_scans_one_file_per_day_and_reports_the_same_counts(
 def test_on_redshift_a_table_that_is_not_daily_scans_the_first_files_the_copy_read(
     recorder, s3_source, monkeypatch
 ):
-    monkeypatch.setattr(staging_copy, "SAMPLE_FILES", 2)
+    monkeypatch.setattr(redshift_copy, "SAMPLE_FILES", 2)
     files = song_files(song(), song(label="X"), song(label="Y", Year=2000))
     s3_source(files)
     keys = sorted(files)

@@ -51,6 +51,11 @@ def song(**fields: Any) -> dict[str, Any]:
     return {**base, **fields}
 
 
+def jsonpaths(*paths: object) -> bytes:
+    """A JSONPaths file naming these paths, in order."""
+    return json.dumps({"jsonpaths": list(paths)}).encode()
+
+
 def ndjson(*records: dict[str, Any]) -> str:
     """One JSON object per line and no newline at the end, as the real logs are written."""
     return "\n".join(json.dumps(record) for record in records)

@@ -4,17 +4,21 @@ commit and rollback, and which Dagster step sent it; queries get plausible canne
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg2
-from dagster import OpExecutionContext
+from dagster import ExecuteInProcessResult, OpExecutionContext
 from psycopg2.extensions import QuotedString, adapt
 
+from sparkify_assets.config.settings import Settings
+from sparkify_assets.definitions import build_definitions
 from sparkify_assets.model.catalogue import columns_of
 from sparkify_assets.model.tables import ALL_TABLES
+from sparkify_assets_tests.support.sql_text import without_comments
 
 COMMIT = "COMMIT"
 ROLLBACK = "ROLLBACK"
@@ -128,6 +132,12 @@ class Recorder:
     def steps(self) -> list[str]:
         return list(dict.fromkeys(r.step for r in self.log))
 
+    def copy_statement(self, step: str | None = None) -> str:
+        """The first COPY sent (by the step), without its comments."""
+        return next(
+            text for text in map(without_comments, self.statements(step)) if text.startswith("COPY")
+        )
+
     def _record(self, connection: int, text: str) -> None:
         self.log.append(Recorded(_current_step(), connection, text))
 
@@ -207,7 +217,7 @@ class _ResultColumn:
 def _result_names(text: str) -> list[str]:
     """The names of a SELECT's result columns: each item of its select list, by its alias or
     its last word (the statements here name every computed column)."""
-    body = re.sub(r"--[^\n]*", "", text)
+    body = without_comments(text)
     match = re.match(r"\s*SELECT\s", body, re.IGNORECASE)
     if match is None:
         return []
@@ -237,6 +247,13 @@ def _quoted(value: Any) -> str:
         quoted.encoding = "utf-8"
         return quoted.getquoted().decode("utf-8")
     return adapt(value).getquoted().decode("utf-8")
+
+
+def run(job: str = "sparkify_etl") -> ExecuteInProcessResult:
+    """A job of the definitions the environment (conftest's `redshift_env`) gives, run in this
+    process to the end, failed steps or not."""
+    defs = build_definitions(Settings.from_env(os.environ))
+    return defs.resolve_job_def(job).execute_in_process(raise_on_error=False)
 
 
 def _current_step() -> str:

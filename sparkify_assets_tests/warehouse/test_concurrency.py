@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from sparkify_assets.definitions import build_definitions
 from sparkify_assets.model.tables import STAGING_TABLES, STAR_TABLES
 from sparkify_assets.sample.generate import GroundTruth
@@ -57,6 +59,7 @@ def duplicated_keys(warehouse: WarehouseResource) -> dict[str, int]:
     }
 
 
+@pytest.mark.warehouse  # starts an embedded PostgreSQL of its own
 def test_eight_first_starts_of_the_embedded_server_at_once_all_get_the_one_server(
     tmp_path: Path,
 ):
@@ -107,6 +110,7 @@ def test_first_builds_of_the_star_tables_at_once_all_succeed_and_hold_each_row_o
     assert set(duplicated_keys(warehouse).values()) == {0}
 
 
+@pytest.mark.slow  # two whole runs at once, then one more
 def test_two_whole_runs_at_once_both_succeed_and_leave_what_one_run_leaves(
     sample: tuple[Any, GroundTruth], settings, warehouse
 ):

@@ -10,7 +10,6 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import boto3
 import psycopg2
@@ -18,20 +17,20 @@ import pytest
 from botocore.stub import Stubber
 
 from sparkify_assets.config.settings import Settings, SettingsError
-from sparkify_assets.definitions import build_definitions
 from sparkify_assets.model.targets import RedshiftKind
 from sparkify_assets.warehouse import conflicts, redshift_signin
-from sparkify_assets_tests.support.redshift_recorder import HOST, PASSWORD, REDSHIFT_ENV, Recorder
-from sparkify_assets_tests.warehouse.test_redshift_target import render
+from sparkify_assets_tests.support.redshift_recorder import (
+    HOST,
+    PASSWORD,
+    REDSHIFT_ENV,
+    Recorder,
+    run,
+)
+from sparkify_assets_tests.support.redshift_snapshots import REDSHIFT_SNAPSHOTS, render
+from sparkify_assets_tests.support.sql_text import without_comments
 
-SNAPSHOTS = Path(__file__).parents[1] / "snapshots" / "redshift"
 WORKGROUP_HOST = "sparkify.123456789012.eu-west-1.redshift-serverless.amazonaws.com"
 TEMPORARY_PASSWORD = "Tmp-Pw-0f-An-Hour-7x9"
-
-
-def run(job: str = "sparkify_etl"):
-    defs = build_definitions(Settings.from_env(os.environ))
-    return defs.resolve_job_def(job).execute_in_process(raise_on_error=False)
 
 
 @pytest.fixture
@@ -164,14 +163,15 @@ def test_serverless_signs_in_to_its_workgroup_and_sends_the_statements_of_the_sn
         {"workgroupName": "sparkify", "dbName": "sparkify", "durationSeconds": 3600},
         times=1,
     )
-    assert run().success
-    assert run("reset_warehouse").success
+    # One SQL for both kinds: Serverless sends, step by step, what the jobs' snapshots hold.
+    for job in ("sparkify_etl", "reset_warehouse"):
+        sent = len(recorder.log)
+        assert run(job).success
+        snapshot = (REDSHIFT_SNAPSHOTS / f"{job}.sql").read_text(encoding="utf-8")
+        assert render(recorder.log[sent:]) == snapshot, job
     assert set(aws.calls) == {("redshift-serverless", "eu-west-1")}
     assert {kwargs["host"] for kwargs in recorder.connect_kwargs} == {WORKGROUP_HOST}
     assert {kwargs["password"] for kwargs in recorder.connect_kwargs} == {TEMPORARY_PASSWORD}
-    # One SQL for both kinds: Serverless sends, step by step, what the snapshots hold.
-    for step in [step for step in recorder.steps() if step]:
-        assert render(recorder, step) == (SNAPSHOTS / f"{step}.sql").read_text(), step
 
 
 def test_credentials_about_to_expire_are_not_used_for_a_new_connection(
@@ -256,7 +256,8 @@ def test_a_copy_aborted_by_a_concurrent_transaction_is_loaded_again_not_recorded
     recorder.fail_when = _once('COPY "staging_events"')
     assert run().success
     statements = recorder.statements("staging_events")
-    assert sum(t.lstrip().startswith('COPY "staging_events"') for t in map(_body, statements)) == 2
+    copies = [t for t in map(without_comments, statements) if t.startswith('COPY "staging_events"')]
+    assert len(copies) == 2
     assert not any("'failed'" in t for t in statements)
 
 
@@ -283,7 +284,3 @@ def test_conflicts_are_told_from_other_errors_by_redshifts_code_and_postgresqls_
     assert conflicts.is_conflict(WithCode("deadlock detected", "40P01"))
     assert not conflicts.is_conflict(WithCode("Load into table failed", "XX000"))
     assert not conflicts.is_conflict(ValueError(SERIALIZATION_ERROR))
-
-
-def _body(text: str) -> str:
-    return "\n".join(line for line in text.splitlines() if not line.startswith("--"))

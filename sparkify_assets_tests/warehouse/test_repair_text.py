@@ -9,9 +9,9 @@ import re
 
 import pytest
 
+from sparkify_assets.model.damaged_text import DAMAGE_MARK
 from sparkify_assets.model.sql import SQL_DIR
 from sparkify_assets.model.tables import STAGING_TABLES
-from sparkify_assets.pipeline.checks import DAMAGE_MARK
 from sparkify_assets_tests.support.rawdata import event, log_files
 
 # Latin-1 letters and signs (all the real logs hold), Latin Extended-A (Central European and

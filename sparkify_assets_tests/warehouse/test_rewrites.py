@@ -128,6 +128,7 @@ def test_the_embedded_server_runs_with_the_settings_for_this_machine(warehouse):
         assert cursor.fetchone() == ("on",)
 
 
+@pytest.mark.warehouse  # starts an embedded PostgreSQL of its own
 def test_settings_left_by_an_older_version_are_replaced_at_the_next_start(tmp_path: Path):
     home = tmp_path / "home"
     embedded_postgres_dsn(home)

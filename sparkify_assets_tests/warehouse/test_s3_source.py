@@ -215,7 +215,7 @@ def test_the_sensor_finds_new_and_rewritten_day_files_in_s3_through_get_objects(
     from dagster import build_sensor_context
 
     from sparkify_assets.definitions import build_definitions
-    from sparkify_assets.pipeline.jobs import RANGE_END, RANGE_START
+    from sparkify_assets.pipeline.tags import RANGE_END, RANGE_START
 
     client = boto3.client("s3", endpoint_url=s3_server.endpoint_url, region_name=REGION)
     client.create_bucket(Bucket="sparkify-sensor")

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from sparkify_assets.model.tables import STAGING_TABLES
-from sparkify_assets.warehouse.loading import EmulatedCopy
-from sparkify_assets.warehouse.resource import LoadFailed, WarehouseResource
+from sparkify_assets.warehouse.emulated_copy import EmulatedCopy
+from sparkify_assets.warehouse.loading import LoadFailed
+from sparkify_assets.warehouse.resource import WarehouseResource
 from sparkify_assets.warehouse.source import RawSourceResource, SourceError
 from sparkify_assets_tests.conftest import RawFiles
 from sparkify_assets_tests.support.rawdata import event, log_files, ndjson, song, song_files

@@ -4,3 +4,5 @@ CREATE TABLE IF NOT EXISTS top_artists (
     artist_name VARCHAR(512),                      -- The artist's most common name. <- artists.name
     plays       BIGINT       NOT NULL              -- Plays of the artist's songs. <- songplays.songplay_id
 )
+-- Every analytics table is a few rows: a copy on every node, so joins never move it.
+-- redshift: DISTSTYLE ALL

@@ -1,7 +1,7 @@
 -- Texts of the plays that still show the mark of double-encoded UTF-8 after f_repair_text
 -- (sql/functions/repair_text.sql): a character U+00C2-U+00F4 (a UTF-8 lead byte read as
 -- Latin-1) followed by one U+0080-U+00BF (a continuation byte read so): the pattern is the
--- parameter damage_mark (checks.DAMAGE_MARK), which `sparkify redshift preflight` also tries on
+-- parameter damage_mark (model/damaged_text.py), which `sparkify redshift preflight` also tries on
 -- the user's cluster. The repair covers some characters only; this names the ones it left, with
 -- the count. Texts as songplays reads them.
 -- Redshift: the ~ operator and bracket ranges,

@@ -6,6 +6,7 @@
 -- table about to be created is missing, or when the caller is changing an object it found out of
 -- date, so runs on a warehouse that exists never wait here. Any transaction takes it before its
 -- first table lock (common/lock_table), so the two kinds of lock can't deadlock.
+-- Not sent to Redshift, which has no advisory locks (Target.has_advisory_locks).
 SELECT pg_advisory_xact_lock(hashtext('sparkify: create'), hashtext(%(schema)s))
 WHERE %(changing)s
     OR NOT EXISTS (SELECT FROM pg_namespace WHERE nspname = %(schema)s)

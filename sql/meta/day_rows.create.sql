@@ -6,3 +6,5 @@ CREATE TABLE IF NOT EXISTS day_rows (
     day       DATE         NOT NULL, -- A UTC day of its day column.
     row_count BIGINT       NOT NULL  -- Its rows of that day.
 )
+-- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
+-- redshift: DISTSTYLE AUTO

@@ -19,3 +19,5 @@ CREATE TABLE IF NOT EXISTS load_errors (
     err_code        INTEGER       NOT NULL,
     err_reason      VARCHAR(512)  NOT NULL
 )
+-- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
+-- redshift: DISTSTYLE AUTO

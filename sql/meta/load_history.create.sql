@@ -17,3 +17,5 @@ CREATE TABLE IF NOT EXISTS load_history (
     first_day    DATE,         -- the days a daily load covered; NULL: the whole table
     last_day     DATE
 )
+-- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
+-- redshift: DISTSTYLE AUTO

@@ -13,3 +13,6 @@ CREATE TABLE IF NOT EXISTS load_unmapped_keys (
     example_file VARCHAR(4096) NOT NULL, -- The first file with the key, as a key under the source.
     example_line BIGINT        NOT NULL  -- The line of that file where the first such record starts.
 )
+-- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
+-- https://docs.aws.amazon.com/redshift/latest/dg/c_choosing_dist_sort.html
+-- redshift: DISTSTYLE AUTO

@@ -12,3 +12,6 @@ CREATE TABLE IF NOT EXISTS staging_songs (
     duration         DOUBLE PRECISION, -- Length in seconds.
     year             INTEGER           -- Year of release; 0 when unknown.
 )
+-- The song catalogue (thousands to a few million rows), probed by every slice when plays are
+-- matched to songs: a copy on every node saves redistributing the events for that join.
+-- redshift: DISTSTYLE ALL

@@ -5,3 +5,5 @@ CREATE TABLE IF NOT EXISTS artists (
     latitude  DOUBLE PRECISION,                 -- With longitude, the most common coordinates given; NULL when none. <- staging_songs.artist_latitude
     longitude DOUBLE PRECISION                  -- See latitude. <- staging_songs.artist_longitude
 )
+-- A dimension small enough to copy to every node, so joining songplays to it never moves rows.
+-- redshift: DISTSTYLE ALL SORTKEY (artist_id)

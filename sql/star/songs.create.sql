@@ -5,3 +5,5 @@ CREATE TABLE IF NOT EXISTS songs (
     year      INTEGER,                          -- Year of release; NULL when unknown. <- staging_songs.year
     duration  DOUBLE PRECISION                  -- Length in seconds. <- staging_songs.duration
 )
+-- A dimension small enough to copy to every node, so joining songplays to it never moves rows.
+-- redshift: DISTSTYLE ALL SORTKEY (song_id)

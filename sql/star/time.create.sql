@@ -7,3 +7,5 @@ CREATE TABLE IF NOT EXISTS time (
     year       SMALLINT,                       -- Year. <- songplays.start_time
     weekday    SMALLINT                        -- Day of the week, 0 = Sunday … 6 = Saturday. <- songplays.start_time
 )
+-- As big as songplays and joined to it on start_time: the same distribution and sort key.
+-- redshift: DISTSTYLE KEY DISTKEY (start_time) SORTKEY (start_time)

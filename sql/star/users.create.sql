@@ -6,3 +6,5 @@ CREATE TABLE IF NOT EXISTS users (
     level         VARCHAR(16),                  -- free or paid, as of the user's latest event. <- staging_events.level, staging_events.ts
     last_event_at TIMESTAMP                     -- When the user's latest event happened, UTC: the event the row comes from. <- staging_events.ts
 )
+-- A dimension small enough to copy to every node, so joining songplays to it never moves rows.
+-- redshift: DISTSTYLE ALL SORTKEY (user_id)

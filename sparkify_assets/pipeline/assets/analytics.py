@@ -27,9 +27,9 @@ PREVIEW_ROWS = 40  # all of every table but daily_active_users, of which the lat
 
 
 def _analytics_asset(
-    table: AnalyticsTable, target: Target, schema: str, days: DailyPartitionsDefinition
+    table: AnalyticsTable, target: Target, schema: str, partitions: DailyPartitionsDefinition
 ) -> AssetsDefinition:
-    @asset(**built_asset_arguments(table, target, schema), **common_arguments(days))
+    @asset(**built_asset_arguments(table, target, schema), **common_arguments(partitions))
     def build(context: AssetExecutionContext, warehouse: WarehouseResource) -> MaterializeResult:
         state = rebuild_or_fail(warehouse, table)
         table_part = table_metadata(table, state, warehouse)
@@ -55,7 +55,7 @@ def _analytics_asset(
 
 
 def build_analytics_assets(
-    target: Target, schema: str, days: DailyPartitionsDefinition
+    target: Target, schema: str, partitions: DailyPartitionsDefinition
 ) -> list[AssetsDefinition]:
     """One asset per analytics table, its kind saying which warehouse holds it."""
-    return [_analytics_asset(table, target, schema, days) for table in ANALYTICS_TABLES]
+    return [_analytics_asset(table, target, schema, partitions) for table in ANALYTICS_TABLES]

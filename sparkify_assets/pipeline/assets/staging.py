@@ -15,18 +15,20 @@ from pydantic import Field
 
 from sparkify_assets.copyjson import JsonPathsError
 from sparkify_assets.copyjson.drift import UnmappedKey
+from sparkify_assets.model.days import Days
 from sparkify_assets.model.tables import STAGING_TABLES, StagingTable
 from sparkify_assets.model.targets import Target
 from sparkify_assets.pipeline.metadata import (
     common_arguments,
-    days_of_run,
     definition_metadata,
     record,
     table_metadata,
     unmapped_keys_table,
 )
-from sparkify_assets.warehouse.loading import CopyFailed
-from sparkify_assets.warehouse.resource import FIRST_ERRORS_KEPT, LoadFailed, WarehouseResource
+from sparkify_assets.pipeline.partitions import days_of_run
+from sparkify_assets.warehouse.copying import CopyFailed
+from sparkify_assets.warehouse.loading import FIRST_ERRORS_KEPT, LoadFailed
+from sparkify_assets.warehouse.resource import WarehouseResource
 from sparkify_assets.warehouse.source import RawSourceResource, SourceError
 
 
@@ -42,7 +44,7 @@ def _staging_asset(
     table: StagingTable,
     target: Target,
     schema: str,
-    days: DailyPartitionsDefinition,
+    partitions: DailyPartitionsDefinition,
     source_kind: str,
 ) -> AssetsDefinition:
     daily = table.day_column is not None
@@ -58,7 +60,7 @@ def _staging_asset(
             "json_format": table.jsonpaths or "auto",
             **definition_metadata(table, target, schema),
         },
-        **common_arguments(days),
+        **common_arguments(partitions),
     )
     def load(
         context: AssetExecutionContext,
@@ -66,14 +68,14 @@ def _staging_asset(
         warehouse: WarehouseResource,
         source: RawSourceResource,
     ) -> MaterializeResult:
-        run_days = days_of_run(context, days)
+        days = days_of_run(context, partitions) if daily else Days.ALL
         try:
             load = warehouse.load_staging(
                 table,
                 source,
                 report=context.log.info,
                 files=config.files or None,
-                days=run_days if daily else None,
+                days=days,
             )
         except LoadFailed as error:
             raise Failure(
@@ -120,8 +122,10 @@ def _unmapped_keys_metadata(found: Sequence[UnmappedKey]) -> dict[str, object]:
 
 
 def build_staging_assets(
-    target: Target, schema: str, days: DailyPartitionsDefinition, source: str
+    target: Target, schema: str, partitions: DailyPartitionsDefinition, source: str
 ) -> list[AssetsDefinition]:
     """The staging assets for raw files at `source`: an s3:// URI or a local directory."""
     source_kind = "s3" if source.startswith("s3://") else "file"
-    return [_staging_asset(table, target, schema, days, source_kind) for table in STAGING_TABLES]
+    return [
+        _staging_asset(table, target, schema, partitions, source_kind) for table in STAGING_TABLES
+    ]

@@ -16,9 +16,9 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 from sqlglot.tokens import Token, TokenType
 
-from ..redshift_recorder import COMMIT, ROLLBACK
+from ..redshift_snapshots import statements_by_step
+from ..snapshots import SNAPSHOTS
 
-SNAPSHOTS_ROOT = Path(__file__).parents[2] / "snapshots"
 PROVISIONED = "provisioned"
 SERVERLESS = "serverless"
 KINDS = frozenset({PROVISIONED, SERVERLESS})
@@ -31,7 +31,7 @@ _REDSHIFT = Dialect.get_or_raise("redshift")
 
 def snapshot_folders() -> list[Path]:
     """Every folder of snapshots (snapshots/*/): one per kind of Redshift target."""
-    return sorted(p for p in SNAPSHOTS_ROOT.glob("*/") if p.is_dir())
+    return sorted(p for p in SNAPSHOTS.glob("*/") if p.is_dir())
 
 
 def kinds_of(folder: Path) -> frozenset[str]:
@@ -42,24 +42,16 @@ def kinds_of(folder: Path) -> frozenset[str]:
     return frozenset(named or KINDS)
 
 
-def without_comments(text: str) -> str:
-    """As test_redshift_target.py reads them: `--` comments dropped (no snapshot has `--` in a
-    string literal)."""
-    return re.sub(r"--[^\n]*", "", text).strip()
-
-
 def statements_of(folder: Path) -> dict[str, list[str]]:
-    """Every distinct statement of a folder's snapshots, with the snapshot files (relative to
-    snapshots/) that send it, in the order the files are found."""
+    """Every distinct statement of a folder's snapshots, with where it is sent (a snapshot file,
+    relative to snapshots/, and the step), in the order they are found."""
     found: dict[str, list[str]] = {}
     for path in sorted(folder.rglob("*.sql")):
-        name = path.relative_to(SNAPSHOTS_ROOT).as_posix()
-        for chunk in path.read_text(encoding="utf-8").split(";\n\n"):
-            body = without_comments(chunk).rstrip(";").strip()
-            if body and body not in (COMMIT, ROLLBACK):
-                files = found.setdefault(body, [])
-                if name not in files:
-                    files.append(name)
+        name = path.relative_to(SNAPSHOTS).as_posix()
+        for step, body in statements_by_step(path.read_text(encoding="utf-8")):
+            places = found.setdefault(body, [])
+            if f"{name}, step {step}" not in places:
+                places.append(f"{name}, step {step}")
     return found
 
 

@@ -1,2 +1,0 @@
--- Small bookkeeping: Redshift chooses (ALL while small, EVEN if it grows).
-DISTSTYLE AUTO
