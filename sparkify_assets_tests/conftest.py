@@ -271,18 +271,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def unit_stays_unit(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+def unit_stays_unit(request: pytest.FixtureRequest) -> Iterator[None]:
     """A test marked unit that starts the embedded PostgreSQL, connects to a database, starts
     moto or launches a browser fails at once, naming the mark it needs: a unit test that
-    reaches one without any fixture cannot pass unnoticed."""
+    reaches one without any fixture cannot pass unnoticed.
+
+    Its own MonkeyPatch, not the `monkeypatch` fixture: sharing that one would make every
+    test's patches (a recorder's psycopg2.connect) outlive the fixtures torn down after them."""
     if request.node.get_closest_marker("unit") is None:
+        yield
         return
-    for module_name, attribute, what, layer in GUARDED:
-        module = sys.modules.get(module_name)
-        if module is None:
-            continue
-        owner, _, name = attribute.rpartition(".")
-        monkeypatch.setattr(getattr(module, owner) if owner else module, name, refusal(what, layer))
+    with pytest.MonkeyPatch.context() as patch:
+        for module_name, attribute, what, layer in GUARDED:
+            module = sys.modules.get(module_name)
+            if module is None:
+                continue
+            owner, _, name = attribute.rpartition(".")
+            patch.setattr(getattr(module, owner) if owner else module, name, refusal(what, layer))
+        yield
 
 
 def refusal(what: str, layer: str) -> Callable[..., None]:

@@ -208,16 +208,21 @@ class WarehouseResource(RedshiftClientResource):
         return server_told(consequence, log, self.connection)
 
     def _reclaim_deleted_rows(self, table: Table, days: Days) -> None:
-        """Vacuum a daily table whose rows of some days were just replaced, on PostgreSQL.
+        """Vacuum a table whose rows were just deleted in place, on PostgreSQL: a daily table's
+        rows of some days, or a table refreshed row by row (users), whatever the days.
 
         A whole table is rewritten after a TRUNCATE (common/delete_all.sql), which leaves no
-        dead rows. Nothing is sent to Redshift, which "can automatically sort and perform a
-        VACUUM DELETE operation on tables in the background"
+        dead rows. Left to autovacuum, the dead rows of a refresh were reclaimed or not
+        depending on the machine's load, and the table grew with each build. Nothing is sent to
+        Redshift, which "can automatically sort and perform a VACUUM DELETE operation on tables
+        in the background"
         (https://docs.aws.amazon.com/redshift/latest/dg/t_Reclaiming_storage_space202.html).
         """
-        if self.warehouse_target is not Target.LOCAL or days.whole_table:
+        if self.warehouse_target is not Target.LOCAL:
             return
-        if table.day_column is None:
+        refreshed_in_place = isinstance(table, BuiltTable) and bool(table.refreshed_by)
+        days_replaced = table.day_column is not None and not days.whole_table
+        if not (refreshed_in_place or days_replaced):
             return
         with self.connection() as connection:
             connection.autocommit = True  # VACUUM runs outside a transaction block

@@ -18,6 +18,7 @@ from sparkify_assets.config.settings import Settings
 from sparkify_assets.definitions import build_definitions
 from sparkify_assets.model.days import Days
 from sparkify_assets.model.tables import STAGING_TABLES
+from sparkify_assets.warehouse import redshift_copy
 from sparkify_assets.warehouse.source import RawSourceResource, SourceError
 from sparkify_assets_tests.support.redshift_recorder import (
     COMMIT,
@@ -68,8 +69,11 @@ def test_a_copy_over_maxerror_is_rolled_back_and_its_rejections_recorded_from_sy
 
 
 def test_a_copy_that_fails_before_loading_fails_the_step_with_redshifts_reason_and_is_recorded(
-    recorder,
+    recorder, monkeypatch
 ):
+    # No COPY has a SYS_LOAD_HISTORY row here, staging_songs' committed one included, which
+    # would wait the whole minute a committed COPY's row may take to show.
+    monkeypatch.setattr(redshift_copy, "LOAD_RECORD_WAIT_SECONDS", 1.0)
     recorder.failure = "S3ServiceException:Access Denied,Status 403"
     recorder.copy_query_id = None  # a COPY refused before it runs is not in SYS_LOAD_HISTORY
     recorder.fail_when = _copy_fails
