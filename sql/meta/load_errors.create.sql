@@ -5,7 +5,7 @@
 -- SYS_LOAD_ERROR_DETAIL gives (column_name CHAR(127), column_type CHAR(10), error_message
 -- CHAR(512)) and the local COPY writes (raw_line and raw_field_value are cut at 1024
 -- characters). Anything longer is cut to fit, ending in an ellipsis, where the rows are written
--- (resources/staging_copy.py), so a rejection is never lost to its width.
+-- (warehouse/session.fit_text), so a rejection is never lost to its width.
 CREATE TABLE IF NOT EXISTS load_errors (
     load_id         VARCHAR(64)   NOT NULL,
     starttime       TIMESTAMP     NOT NULL,

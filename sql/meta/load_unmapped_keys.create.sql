@@ -2,7 +2,7 @@
 -- the first step of any JSONPath; under 'auto', not a column's name), which COPY drops without
 -- a word on both targets. One row per load and key, with how many records had it and the first
 -- file and line (by file, then line) that did. Locally every loaded record is counted; on
--- Redshift a sample of the files its COPY read (resources/staging_copy.py says which). Keys and
+-- Redshift a sample of the files its COPY read (warehouse/redshift_copy.py says which). Keys and
 -- files longer than their column are cut to fit, ending in an ellipsis.
 -- Redshift: CREATE TABLE, https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_TABLE_NEW.html
 CREATE TABLE IF NOT EXISTS load_unmapped_keys (
