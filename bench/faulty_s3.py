@@ -44,7 +44,7 @@ class FaultyS3:
         )
 
     def upload_tree(self, folder: Path, bucket: str, root: str) -> int:
-        """Every file under `folder` as `s3://bucket/root/<relative path>`; how many."""
+        """Every file under `folder` as `s3://<bucket>/<root>/<relative path>`; how many."""
         client = self.client()
         count = 0
         for path in sorted(folder.rglob("*")):
